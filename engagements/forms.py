@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django import forms
+
+from .models import Engagement
+
+
+class EngagementForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Engagement
+        fields = [
+            "name",
+            "description",
+            "target_cloud",
+            "region",
+            "currency",
+            "status",
+            "start_date",
+            "target_date",
+            "goal_speed",
+            "goal_cost",
+            "goal_modernisation",
+            "goal_operations",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "target_date": forms.DateInput(attrs={"type": "date"}),
+            "goal_speed": forms.NumberInput(attrs={"type": "range", "min": 1, "max": 5}),
+            "goal_cost": forms.NumberInput(attrs={"type": "range", "min": 1, "max": 5}),
+            "goal_modernisation": forms.NumberInput(attrs={"type": "range", "min": 1, "max": 5}),
+            "goal_operations": forms.NumberInput(attrs={"type": "range", "min": 1, "max": 5}),
+        }
+        help_texts = {"region": "Leave empty for the cloud's default region."}
+
+    def validate_unique(self) -> None:
+        """Uniqueness is the service's job (it names the clash in a message)."""
+
+
+class EngagementFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search")
+    status = forms.ChoiceField(required=False, choices=[("", "Any status")])
+    archived = forms.BooleanField(required=False, label="Archived")
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        from .models import EngagementStatus
+
+        self.fields["status"].choices = [("", "Any status"), *EngagementStatus.choices]  # type: ignore[attr-defined]

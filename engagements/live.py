@@ -1,0 +1,29 @@
+"""Live updates: one channel-layer group per engagement, carrying server-rendered fragments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import connection
+from django.template.loader import render_to_string
+
+
+def engagement_group(*, schema_name: str, engagement_id: int) -> str:
+    # Group names carry the schema so two clients' engagement 1 never share a group.
+    return f"t.{schema_name}.engagement.{engagement_id}"
+
+
+def broadcast_html(*, group: str, html: str) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    async_to_sync(layer.group_send)(group, {"type": "fragment", "html": html})
+
+
+def engagement_broadcast(*, engagement_id: int, template_name: str, context: dict[str, Any]) -> str:
+    """Render a partial (which carries its own id and hx-swap-oob) and send it to the engagement's pages."""
+    html = render_to_string(template_name, context)
+    broadcast_html(group=engagement_group(schema_name=connection.schema_name, engagement_id=engagement_id), html=html)
+    return html
