@@ -5,7 +5,9 @@ from django.contrib.auth.forms import AuthenticationForm
 
 
 class SignInForm(AuthenticationForm):
-    username = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
 
 
 class ApiTokenForm(forms.Form):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
@@ -29,14 +31,14 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractUser):
     """A person; lives in the public schema and reaches clients through memberships."""
 
-    username = None  # type: ignore[assignment]
+    username = None  # type: ignore[assignment,misc]
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(max_length=150, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[assignment,misc]
 
     class Meta:
         ordering = ["email"]
@@ -76,3 +78,6 @@ class HandoverToken(models.Model):
 
     nonce = models.CharField(max_length=64, unique=True)
     used_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"handover {self.nonce[:8]}… used {self.used_at:%Y-%m-%d %H:%M}"

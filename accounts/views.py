@@ -13,7 +13,7 @@ from tenants.middleware import current_client
 
 from . import services
 from .forms import ApiTokenForm
-from .models import ApiToken
+from .selectors import api_tokens_of, request_user
 
 
 def handover_view(request: HttpRequest) -> HttpResponse:
@@ -37,17 +37,17 @@ def api_tokens_view(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        token, new_key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+        token, new_key = services.api_token_create(user=request_user(request), name=form.cleaned_data["name"])
         messages.success(request, f"Token “{token.name}” created. Copy it now: it will not be shown again.")
         form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = api_tokens_of(user=request_user(request))
     return render(request, "accounts/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key})
 
 
 @require_POST
 @login_required
 def api_token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token = get_object_or_404(api_tokens_of(user=request_user(request)), pk=pk)
     services.api_token_revoke(token=token)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("api_tokens")

@@ -6,8 +6,9 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import connection
 from django.template.loader import render_to_string
+
+from tenants.db import current_schema
 
 
 def engagement_group(*, schema_name: str, engagement_id: int) -> str:
@@ -25,5 +26,5 @@ def broadcast_html(*, group: str, html: str) -> None:
 def engagement_broadcast(*, engagement_id: int, template_name: str, context: dict[str, Any]) -> str:
     """Render a partial (which carries its own id and hx-swap-oob) and send it to the engagement's pages."""
     html = render_to_string(template_name, context)
-    broadcast_html(group=engagement_group(schema_name=connection.schema_name, engagement_id=engagement_id), html=html)
+    broadcast_html(group=engagement_group(schema_name=current_schema(), engagement_id=engagement_id), html=html)
     return html

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 
 
 class TargetCloud(models.TextChoices):
@@ -44,8 +45,15 @@ class Engagement(models.Model):
     goal_cost = goal_field("cost reduction")
     goal_modernisation = goal_field("modernisation")
     goal_operations = goal_field("operational overhead reduction")
+    # Users live in the public schema: a tenant table points at them without a constraint, and deleting a
+    # user (from the public schema, where this table does not exist) must not cascade into client schemas.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -58,11 +66,9 @@ class Engagement(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("engagements:detail", kwargs={"pk": self.pk})
+
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("engagements:detail", kwargs={"pk": self.pk})

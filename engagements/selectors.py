@@ -4,11 +4,23 @@ from django.db.models import Q, QuerySet
 
 from .models import Engagement
 
-SORTS = {"name", "-name", "target_cloud", "-target_cloud", "status", "-status", "target_date", "-target_date",
-         "created_at", "-created_at"}
+SORTS = {
+    "name",
+    "-name",
+    "target_cloud",
+    "-target_cloud",
+    "status",
+    "-status",
+    "target_date",
+    "-target_date",
+    "created_at",
+    "-created_at",
+}
 
 
-def engagement_list(*, archived: bool = False, search: str = "", status: str = "", sort: str = "name") -> QuerySet[Engagement]:
+def engagement_list(
+    *, archived: bool = False, search: str = "", status: str = "", sort: str = "name"
+) -> QuerySet[Engagement]:
     qs = Engagement.objects.filter(archived_at__isnull=not archived)
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(description__icontains=search))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.db import connection
-
 from migration_platform.celery import app
+from tenants.db import current_schema
 
 from .models import Engagement
 
@@ -12,4 +11,4 @@ from .models import Engagement
 @app.task(name="engagements.count")
 def engagement_count() -> dict[str, object]:
     """Count the engagements of the client the task was sent from (proves the tenant context travels)."""
-    return {"schema": connection.schema_name, "engagements": Engagement.objects.count()}
+    return {"schema": current_schema(), "engagements": Engagement.objects.count()}

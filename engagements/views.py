@@ -15,7 +15,6 @@ from . import selectors, services
 from .forms import EngagementFilterForm, EngagementForm
 from .models import Engagement
 
-
 # What the engagement hub will show once discovery, flows and assessment arrive: empty states until then.
 HUB_SECTIONS = [
     ("No imports yet", "bi-upload", "Inventory files (CMDB, RVTools, cloud discovery exports) will be uploaded here."),

@@ -22,6 +22,8 @@ from tenants.asgi import TenantASGIMiddleware  # noqa: E402
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(TenantASGIMiddleware(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
+        "websocket": AllowedHostsOriginValidator(
+            TenantASGIMiddleware(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+        ),
     }
 )

@@ -20,7 +20,9 @@ def bad_argument(message: str) -> CommandError:
 def client_by_slug(slug: str) -> Any:
     from tenants.models import Client
 
-    client = Client.objects.filter(schema_name=slug.strip().lower(), is_template=False).exclude(schema_name="public").first()
+    client = (
+        Client.objects.filter(schema_name=slug.strip().lower(), is_template=False).exclude(schema_name="public").first()
+    )
     if client is None:
         raise bad_argument(f"--tenant: no client with the slug '{slug}'.")
     return client

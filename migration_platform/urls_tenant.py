@@ -1,19 +1,19 @@
 """URLs of a client's host (acme.localhost)."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
 
 from migration_platform.health import health_view
 from migration_platform.views import swagger_ui_view, tenant_home_view
 from tenants import views as tenant_views
 from tenants.api.views import MembershipViewSet, MeView
-from rest_framework.routers import DefaultRouter
 
 api_router = DefaultRouter()
 api_router.register("memberships", MembershipViewSet, basename="membership")
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("me/", MeView.as_view(), name="api-me"),
     path("", include("engagements.api.urls")),
     path("", include(api_router.urls)),

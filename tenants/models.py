@@ -19,9 +19,11 @@ slug_validator = RegexValidator(
 class Client(TenantMixin):
     """A consultancy's client; its data lives in the PostgreSQL schema named by its slug."""
 
-    name = models.CharField(max_length=200)
-    is_template = models.BooleanField(default=False, help_text="The migrated schema new clients are cloned from.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    name: models.CharField[str, str] = models.CharField(max_length=200)
+    is_template: models.BooleanField[bool, bool] = models.BooleanField(
+        default=False, help_text="The migrated schema new clients are cloned from."
+    )
+    created_at: models.DateTimeField[object, object] = models.DateTimeField(auto_now_add=True)
 
     auto_create_schema = True
     auto_drop_schema = True

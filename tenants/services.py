@@ -8,13 +8,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_tenants.utils import schema_exists
 
 from accounts.models import User
 
+from .db import use_public_schema
 from .models import SLUG_RE, Client, Domain, Invitation, Membership
 from .roles import Role
 
@@ -25,12 +26,14 @@ def platform_setup() -> Client:
     """Make the public client, its domains and the template schema new clients are cloned from."""
     public, _ = Client.objects.get_or_create(schema_name="public", defaults={"name": "Platform"})
     for host in {settings.BASE_DOMAIN, "localhost", "127.0.0.1"}:
-        Domain.objects.get_or_create(domain=host, defaults={"tenant": public, "is_primary": host == settings.BASE_DOMAIN})
+        Domain.objects.get_or_create(
+            domain=host, defaults={"tenant": public, "is_primary": host == settings.BASE_DOMAIN}
+        )
     template = Client.objects.filter(schema_name=settings.TENANT_BASE_SCHEMA).first()
     if template is None or not schema_exists(settings.TENANT_BASE_SCHEMA):
         if template is not None:
             template.delete(force_drop=True)
-        Client.objects.create(schema_name=settings.TENANT_BASE_SCHEMA, name="Template", is_template=True)
+        Client(schema_name=settings.TENANT_BASE_SCHEMA, name="Template", is_template=True).save(verbosity=0)
     return public
 
 
@@ -47,11 +50,12 @@ def client_create(*, name: str, slug: str, admin: User | None = None) -> Client:
         raise ValidationError({"name": "A client needs a name."})
     # The schema is created by Client.save (DDL is transactional in PostgreSQL, so a failure leaves nothing).
     with transaction.atomic():
-        client = Client.objects.create(schema_name=slug, name=name.strip())
+        client = Client(schema_name=slug, name=name.strip())
+        client.save(verbosity=0)  # the schema's migrate run would otherwise print to stdout
         Domain.objects.create(domain=f"{slug}.{settings.BASE_DOMAIN}", tenant=client, is_primary=True)
         if admin is not None:
             Membership.objects.create(user=admin, client=client, role=Role.CLIENT_ADMIN)
-    connection.set_schema_to_public()
+    use_public_schema()
     return client
 
 

@@ -56,7 +56,10 @@ def people_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(
-                client=client, email=form.cleaned_data["email"], role=form.cleaned_data["role"], invited_by=request.user  # type: ignore[arg-type]
+                client=client,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,  # type: ignore[arg-type]
             )
         except ValidationError as error:
             add_service_errors(form, error)

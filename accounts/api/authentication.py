@@ -22,7 +22,9 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if len(header) != 2:
             raise exceptions.AuthenticationFailed("Invalid token header: give `Token <key>`.")
         key = header[1].decode(errors="replace")
-        token = ApiToken.objects.select_related("user").filter(digest=token_digest(key), revoked_at__isnull=True).first()
+        token = (
+            ApiToken.objects.select_related("user").filter(digest=token_digest(key), revoked_at__isnull=True).first()
+        )
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         now = timezone.now()

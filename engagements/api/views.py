@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from rest_framework import serializers as drf_serializers
@@ -7,6 +9,7 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from engagements import selectors, services
 from engagements.models import Engagement
@@ -36,13 +39,13 @@ class EngagementViewSet(viewsets.ModelViewSet):  # type: ignore[type-arg]
             ).select_related("created_by")
         return Engagement.objects.select_related("created_by").all()
 
-    def perform_create(self, serializer: EngagementSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Any]) -> None:
         try:
             serializer.instance = services.engagement_create(created_by=self.request.user, **serializer.validated_data)  # type: ignore[arg-type]
         except ValidationError as error:
             raise as_drf_error(error) from error
 
-    def perform_update(self, serializer: EngagementSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         try:
             services.engagement_update(engagement=serializer.instance, **serializer.validated_data)  # type: ignore[arg-type]
         except ValidationError as error:

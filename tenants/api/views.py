@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from tenants import selectors, services
@@ -25,7 +28,10 @@ class MeView(APIView):
 
 
 class MembershipViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,  # type: ignore[type-arg]
 ):
     """People of this client; client admins change roles and remove people (invite on the People page)."""
@@ -36,7 +42,7 @@ class MembershipViewSet(
     def get_queryset(self) -> QuerySet[Membership]:
         return selectors.memberships_for_client(client=current_client(self.request)).select_related("client")  # type: ignore[arg-type]
 
-    def perform_update(self, serializer: MembershipSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Any]) -> None:
         try:
             services.membership_change_role(membership=serializer.instance, role=serializer.validated_data["role"])  # type: ignore[arg-type]
         except ValidationError as error:

@@ -48,4 +48,6 @@ class Command(BaseCommand):
             print_json(dict(data))
             return
         sys.stderr.write(f"Created engagement {engagement.name} in {client.name}\n")
-        self.stdout.write(f"{engagement.pk}\t{engagement.name}\t{engagement.target_cloud}\t{engagement.region}\t{engagement.currency}")
+        self.stdout.write(
+            f"{engagement.pk}\t{engagement.name}\t{engagement.target_cloud}\t{engagement.region}\t{engagement.currency}"
+        )

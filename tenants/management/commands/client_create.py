@@ -40,7 +40,9 @@ class Command(BaseCommand):
         try:
             client = services.client_create(name=options["name"], slug=options["slug"], admin=user)
         except ValidationError as error:
-            field, messages = next(iter(error.message_dict.items())) if hasattr(error, "error_dict") else ("", error.messages)
+            field, messages = (
+                next(iter(error.message_dict.items())) if hasattr(error, "error_dict") else ("", error.messages)
+            )
             raise bad_argument(f"--{field or 'slug'}: {' '.join(messages)}") from error
         result = {"client": client.slug, "name": client.name, "url": client.base_url + "/", "admin": user.email}
         if generated:

@@ -1,0 +1,285 @@
+"""Value transforms named by a mapping (shared/spec/cli.md) and the coercion of a cell to its field's type.
+
+`apply_transform(name, raw)` runs one transform on one cell. `converter(field, transform)` builds, once
+per column, the function that turns a raw cell into the field's typed value (transform, then type), so
+that validation and cleansing of 100,000 rows do not look anything up per value.
+Failures raise `TransformError` naming the value; the caller adds the row and column.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from typing import Final
+
+from imports.engine.fields import Field
+from imports.engine.vocabularies import VOCABULARIES
+
+Value = str | int | float | bool | list[str] | None
+
+# The transform names of cli.md, in its order; a new one is added there first.
+TRANSFORMS: Final = (
+    "gb_to_mb",
+    "gib_to_mb",
+    "kb_to_mb",
+    "mb_to_gb",
+    "mib_to_gb",
+    "tb_to_gb",
+    "mbps_to_kbps",
+    "bytes_to_kb",
+    "split_list",
+    "to_bool",
+    "not_bool",
+    "vocabulary",
+    "first_label",
+    "decimal_comma",
+)
+
+# Multipliers of the unit conversions (binary units: the spec counts MiB as MB and GiB as GB).
+_FACTORS: Final[dict[str, float]] = {
+    "gb_to_mb": 1024.0,
+    "gib_to_mb": 1024.0,
+    "kb_to_mb": 1 / 1024,
+    "mb_to_gb": 1 / 1024,
+    "mib_to_gb": 1 / 1024,
+    "tb_to_gb": 1024.0,
+    "mbps_to_kbps": 1024.0,
+    "bytes_to_kb": 1 / 1024,
+}
+
+# Cells that mean "no value" in exports and hand-made sheets.
+_EMPTY: Final = frozenset({"", "n/a", "#n/a", "null", "none", "nil", "-", "--", "\u2014", "?"})
+
+_TRUE: Final = frozenset(
+    {"true", "t", "yes", "y", "1", "x", "virtual", "vm", "ja", "oui", "si", "sí", "sim", "vero", "waar", "wahr", "on"}
+)
+_FALSE: Final = frozenset(
+    {"false", "f", "no", "n", "0", "physical", "bare metal", "nein", "non", "falso", "onwaar", "falsch", "nee", "off"}
+)
+
+_LIST_SPLIT = re.compile(r"\s*[,;\n\r]+\s*")
+# A number, optionally followed by a unit or a percent sign ("16 GB", "2.4GHz", "45 %").
+_NUMBER_WITH_UNIT = re.compile(r"^([-+]?[\d.,'\s\u00a0\u202f]*\d)\s*([a-zA-Z%/]{0,12})$")
+_THOUSANDS_COMMA = re.compile(r"\d{1,3}(?:,\d{3})+")
+_THOUSANDS_DOT = re.compile(r"\d{1,3}(?:\.\d{3}){2,}")
+_MAC_SEPARATED = re.compile(r"^([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})[:-]([0-9a-f]{2})$")
+_MAC_BARE = re.compile(r"^[0-9a-f]{12}$")
+_MAC_DOTTED = re.compile(r"^([0-9a-f]{4})\.([0-9a-f]{4})\.([0-9a-f]{4})$")
+_TAG_PAIR = re.compile(r"^\s*([^:=]+?)\s*[:=]\s*(.*?)\s*$")
+
+
+class TransformError(ValueError):
+    """A cell the transform or the field's type cannot read; the message names the value."""
+
+
+def is_empty(raw: str) -> bool:
+    return raw.strip().lower() in _EMPTY
+
+
+def parse_number(raw: str, *, decimal_comma: bool = False) -> float:
+    """A number from a cell: "4096", "1,024" (thousands), "3,5" (decimal comma), "1.234,5", "16 GB", "45%".
+
+    A comma followed by exactly three digits is read as a thousands separator unless `decimal_comma`
+    says the file writes decimals with a comma.
+    """
+    text = raw.strip()
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    match = _NUMBER_WITH_UNIT.match(text)
+    if match is None:
+        raise TransformError(f"{raw!r} is not a number")
+    number = re.sub(r"[\s\u00a0\u202f']", "", match.group(1))
+    if decimal_comma:
+        number = number.replace(".", "").replace(",", ".")
+    elif "," in number and "." in number:
+        # The separator that comes last is the decimal one: "1,234.5" and "1.234,5".
+        if number.rfind(",") > number.rfind("."):
+            number = number.replace(".", "").replace(",", ".")
+        else:
+            number = number.replace(",", "")
+    elif "," in number:
+        number = number.replace(",", "") if _THOUSANDS_COMMA.fullmatch(number) else number.replace(",", ".")
+    elif _THOUSANDS_DOT.fullmatch(number):
+        number = number.replace(".", "")
+    try:
+        return float(number)
+    except ValueError:
+        raise TransformError(f"{raw!r} is not a number") from None
+
+
+def split_list(raw: str) -> list[str]:
+    """Items of a list cell, split on commas, semicolons or new lines; empty items dropped, order kept."""
+    seen: dict[str, None] = {}
+    for item in _LIST_SPLIT.split(raw.strip()):
+        if item and item.lower() not in _EMPTY:
+            seen.setdefault(item, None)
+    return list(seen)
+
+
+def to_bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise TransformError(f"{raw!r} is not a yes/no value")
+
+
+def first_label(raw: str) -> str:
+    """The host part of a domain name ("web01.corp.example.com" -> "web01"); an IP address stays whole."""
+    value = raw.strip().rstrip(".")
+    try:
+        ipaddress.ip_address(value)
+        return value
+    except ValueError:
+        return value.split(".", 1)[0]
+
+
+def normalise_ip(raw: str) -> str:
+    """An IPv4 or IPv6 address in its canonical text; a zone or prefix length is refused."""
+    try:
+        return str(ipaddress.ip_address(raw.strip()))
+    except ValueError:
+        raise TransformError(f"{raw!r} is not an IP address") from None
+
+
+def normalise_mac(raw: str) -> str:
+    """A MAC address as aa:bb:cc:dd:ee:ff, from colon, dash, Cisco-dotted or bare-hex spellings."""
+    value = raw.strip().lower()
+    match = _MAC_SEPARATED.match(value)
+    if match:
+        return ":".join(match.groups())
+    dotted = _MAC_DOTTED.match(value)
+    if dotted:
+        value = "".join(dotted.groups())
+    if _MAC_BARE.match(value):
+        return ":".join(value[i : i + 2] for i in range(0, 12, 2))
+    raise TransformError(f"{raw!r} is not a MAC address")
+
+
+def normalise_tag(raw: str) -> str:
+    """A tag as key:value ("env = prod" -> "env:prod"); a bare word stays as it is."""
+    match = _TAG_PAIR.match(raw)
+    if match is None:
+        return raw.strip()
+    return f"{match.group(1)}:{match.group(2)}"
+
+
+def _scale(name: str, raw: str) -> float:
+    return round(parse_number(raw) * _FACTORS[name], 3)
+
+
+def _vocabulary_term(vocabulary: str, raw: str) -> str:
+    found = VOCABULARIES[vocabulary].normalise(raw)
+    if found is None:
+        allowed = ", ".join(VOCABULARIES[vocabulary].values)
+        raise TransformError(f"{raw!r} is not a known {vocabulary} ({allowed})")
+    return found
+
+
+def apply_transform(name: str | None, raw: str, *, vocabulary: str | None = None) -> Value:
+    """Run transform `name` on one cell (None: the cell as it is). `vocabulary` names the one to use."""
+    if name is None:
+        return raw
+    if name in _FACTORS:
+        return _scale(name, raw)
+    if name == "split_list":
+        return split_list(raw)
+    if name == "to_bool":
+        return to_bool(raw)
+    if name == "not_bool":
+        return not to_bool(raw)
+    if name == "first_label":
+        return first_label(raw)
+    if name == "decimal_comma":
+        return parse_number(raw, decimal_comma=True)
+    if name == "vocabulary":
+        if vocabulary is None:
+            raise ValueError("the vocabulary transform needs the vocabulary's name")
+        return _vocabulary_term(vocabulary, raw)
+    raise ValueError(f"unknown transform {name!r}; cli.md lists {', '.join(TRANSFORMS)}")
+
+
+_ITEM_NORMALISERS: Final[dict[str, Callable[[str], str]]] = {
+    "ip": normalise_ip,
+    "mac": normalise_mac,
+    "tag": normalise_tag,
+}
+# Text fields with a canonical spelling of their own.
+_TEXT_NORMALISERS: Final[dict[str, Callable[[str], str]]] = {
+    "hostname": lambda raw: raw.strip().lower(),
+    "fqdn": lambda raw: raw.strip().rstrip(".").lower(),
+}
+
+
+def _to_int(value: float) -> int:
+    return int(round(value))
+
+
+def converter(field: Field, transform: str | None) -> Callable[[str], Value]:
+    """The function that turns one raw cell of a column mapped onto `field` with `transform` into its
+    typed value: None for an empty cell, else the transform's result coerced to the field's type."""
+    if transform is not None and transform not in TRANSFORMS:
+        raise ValueError(f"unknown transform {transform!r}; cli.md lists {', '.join(TRANSFORMS)}")
+    convert: Callable[[str], Value]
+    if field.type == "list":
+        item = _ITEM_NORMALISERS.get(field.item or "")
+
+        def convert(raw: str) -> Value:
+            items = split_list(raw)
+            return [item(i) for i in items] if item else items
+
+    elif field.type == "boolean":
+        negate = transform == "not_bool"
+
+        def convert(raw: str) -> Value:
+            return to_bool(raw) != negate
+
+    elif field.type == "vocabulary":
+        vocabulary = field.vocabulary or field.name
+
+        def convert(raw: str) -> Value:
+            return _vocabulary_term(vocabulary, raw)
+
+    elif field.type in ("integer", "number"):
+        if transform in _FACTORS:
+            factor = _FACTORS[transform]
+
+            def read(raw: str) -> float:
+                return parse_number(raw) * factor
+
+        else:
+            comma = transform == "decimal_comma"
+
+            def read(raw: str) -> float:
+                return parse_number(raw, decimal_comma=comma)
+
+        if field.type == "integer":
+
+            def convert(raw: str) -> Value:
+                return _to_int(read(raw))
+
+        else:
+
+            def convert(raw: str) -> Value:
+                return round(read(raw), 3)
+
+    else:
+        text = _TEXT_NORMALISERS.get(field.name, str.strip)
+        if transform == "first_label":
+
+            def convert(raw: str) -> Value:
+                return text(first_label(raw))
+
+        else:
+            convert = text
+
+    def convert_cell(raw: str) -> Value:
+        if raw.strip().lower() in _EMPTY:
+            return None
+        return convert(raw)
+
+    return convert_cell

@@ -1,0 +1,147 @@
+"""Test set-up: one fresh database per session, with two clients made once (acme and globex).
+
+Most tests run inside a transaction rolled back at the end (`db`). Tests that cross a process or a
+thread (a Celery worker, the channel layer's consumer, a browser) need committed rows: they use
+`live_tenant`, which creates a client of its own and removes it, schema and people, afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client as HttpClient
+from psycopg import sql
+from rest_framework.test import APIClient
+
+from tests.factories import PASSWORD, Team, make_team
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _admin_url() -> str:
+    db = settings.DATABASES["default"]
+    return f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/postgres"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_blocker: Any) -> Iterator[None]:
+    from django.db import connections
+
+    name = settings.DATABASES["default"]["NAME"]
+    if not str(name).endswith("_test"):
+        pytest.exit(f"Refusing to run: DATABASE_URL names '{name}', not a *_test database.", returncode=2)
+    with django_db_blocker.unblock():
+        connections.close_all()
+        with psycopg.connect(_admin_url(), autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        call_command("platform_setup", verbosity=0)
+        from tenants.services import client_create
+
+        client_create(name="Acme", slug="acme")
+        client_create(name="Globex", slug="globex")
+    yield
+
+
+@pytest.fixture
+def team(db: None) -> Team:
+    """Acme's owner (client admin), manager, analyst and viewer, and Globex's admin as the outsider."""
+    return make_team("acme", "globex")
+
+
+def http(host: str, user: Any = None) -> HttpClient:
+    client = HttpClient(HTTP_HOST=host)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def api(host: str, user: Any = None) -> APIClient:
+    client = APIClient(HTTP_HOST=host)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def live_tenant(django_db_blocker: Any) -> Iterator[Team]:
+    """A client with committed rows (its own schema and people), dropped after the test."""
+    from accounts.models import User
+    from tenants.db import use_public_schema
+    from tenants.models import Client
+    from tenants.services import client_create
+
+    slug = "live" + secrets.token_hex(4)
+    with django_db_blocker.unblock():
+        client_create(name=f"Live {slug}", slug=slug)
+        team = make_team(slug, "globex", email_tag=slug)
+    try:
+        yield team
+    finally:
+        with django_db_blocker.unblock():
+            use_public_schema()
+            Client.objects.get(schema_name=slug).delete(force_drop=True)
+            User.objects.filter(email__contains=slug).delete()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup: None) -> Iterator[str]:
+    """A real Celery worker on a queue of this session's own; yields the queue name."""
+    from migration_platform.celery import app
+
+    queue = "test-" + secrets.token_hex(4)
+    app.conf.task_default_queue = queue
+    env = dict(os.environ, CELERY_QUEUE=queue)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "migration_platform",
+            "worker",
+            "-P",
+            "threads",
+            "-c",
+            "2",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=0.5):
+            break
+        if process.poll() is not None:
+            pytest.fail("The Celery worker exited at start")
+    else:
+        process.kill()
+        pytest.fail("The Celery worker did not answer within 60 s")
+    yield queue
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+__all__ = ["PASSWORD", "api", "http"]
