@@ -22,7 +22,7 @@ _TOKEN = re.compile(
     r"|[KMGT]i?B(?![a-z])"  # MB, MiB, GiB (also glued: "InMB", "MemoryGiB")
     r"|[A-Z]{2,}s(?![a-z])"  # CPUs, NICs, IPs
     r"|[A-Z]+(?=[A-Z][a-z])"  # "IP" in "IPAddress"
-    r"|[A-Z]+|[A-Z]?[a-z]+|\d+"
+    r"|[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+"
 )
 
 # Unit words, by the unit they name. Binary spellings stay apart from decimal ones because the
@@ -115,6 +115,14 @@ def unit_dimension(unit: str | None, *, rate: bool = False) -> str | None:
     if unit in ("b", "kb", "kib", "mb", "mib", "gb", "gib", "tb", "tib"):
         return "size_rate" if rate else "size"
     return {"pct": "pct", "mhz": "freq", "ghz": "freq", "h": "time", "min": "time"}[unit]
+
+
+def unit_of_word(word: str) -> str | None:
+    """The unit a word written after a number names ("GB", "MiB", "Go", "%"), or None."""
+    folded = fold_case_kept(word).lower()
+    if folded == "%":
+        return "pct"
+    return _UNITS.get(folded) or _LAST_WORD_UNITS.get(folded)
 
 
 def _is_unit_word(word: str, *, last_word: bool) -> bool:
