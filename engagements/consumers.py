@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -9,7 +10,7 @@ from django_tenants.utils import schema_context
 
 from tenants.selectors import role_for
 
-from .live import engagement_group
+from .live import CATCH_UP, engagement_group
 from .models import Engagement
 
 
@@ -39,6 +40,15 @@ class EngagementConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         await self.send(text_data=render_to_string("engagements/_live_status.html", {"connected": True}))
+        for html in await self._catch_up(engagement_id):
+            await self.send(text_data=html)
+
+    @database_sync_to_async
+    def _catch_up(self, engagement_id: int) -> list[str]:
+        """The current state of what the page shows (it may have missed updates while disconnected)."""
+        params = {key: values[-1] for key, values in parse_qs(self.scope.get("query_string", b"").decode()).items()}
+        with schema_context(self.scope["tenant"].schema_name):
+            return [html for hook in CATCH_UP for html in hook(engagement_id, params)]
 
     async def disconnect(self, code: int) -> None:
         if self.group:

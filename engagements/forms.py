@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from .models import Engagement
+from .selectors import engagement_name_taken, name_taken_message
 
 
 class EngagementForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -33,8 +34,14 @@ class EngagementForm(forms.ModelForm):  # type: ignore[type-arg]
         }
         help_texts = {"region": "Leave empty for the cloud's default region."}
 
+    def clean_name(self) -> str:
+        name = str(self.cleaned_data["name"]).strip()
+        if engagement_name_taken(name=name, exclude_pk=self.instance.pk):
+            raise forms.ValidationError(name_taken_message(name))
+        return name
+
     def validate_unique(self) -> None:
-        """Uniqueness is the service's job (it names the clash in a message)."""
+        """Uniqueness is checked in clean_name (case-insensitive, with a message naming the clash)."""
 
 
 class EngagementFilterForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -28,3 +29,9 @@ def engagement_broadcast(*, engagement_id: int, template_name: str, context: dic
     html = render_to_string(template_name, context)
     broadcast_html(group=engagement_group(schema_name=current_schema(), engagement_id=engagement_id), html=html)
     return html
+
+
+# Apps add functions (engagement id, the socket URL's query parameters) -> fragments, sent to a page each time its
+# socket (re)connects so that it catches up on what changed while it was away. Called inside the client's schema.
+CatchUp = Callable[[int, Mapping[str, str]], list[str]]
+CATCH_UP: list[CatchUp] = []

@@ -31,3 +31,11 @@ def engagement_list(
 
 def engagement_get_by_name(*, name: str) -> Engagement | None:
     return Engagement.objects.filter(name__iexact=name.strip()).first()
+
+
+def engagement_name_taken(*, name: str, exclude_pk: int | None = None) -> bool:
+    return Engagement.objects.filter(name__iexact=name.strip()).exclude(pk=exclude_pk).exists()
+
+
+def name_taken_message(name: str) -> str:
+    return f"An engagement named '{name.strip()}' already exists in this client."

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from .models import DEFAULT_REGION, Engagement, TargetCloud
+from .selectors import engagement_name_taken, name_taken_message
 
 EDITABLE_FIELDS = (
     "name",
@@ -35,9 +36,8 @@ def _check(engagement: Engagement) -> None:
     if not engagement.region:
         engagement.region = DEFAULT_REGION[TargetCloud(engagement.target_cloud)]
     errors: dict[str, str] = {}
-    clash = Engagement.objects.filter(name__iexact=engagement.name).exclude(pk=engagement.pk)
-    if clash.exists():
-        errors["name"] = f"An engagement named '{engagement.name}' already exists in this client."
+    if engagement_name_taken(name=engagement.name, exclude_pk=engagement.pk):
+        errors["name"] = name_taken_message(engagement.name)
     start: date | None = engagement.start_date
     target: date | None = engagement.target_date
     if start and target and target < start:

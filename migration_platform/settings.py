@@ -72,6 +72,8 @@ SHARED_APPS = [
 TENANT_APPS = [
     "django.contrib.contenttypes",
     "engagements",
+    "ai",
+    "flows",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -207,6 +209,22 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", "celery")
+
+# Flows (DESIGN.md Decisions, durability): a phase's lease lasts FLOW_LEASE_SECONDS and is renewed every
+# FLOW_HEARTBEAT_SECONDS; the watchdog (every FLOW_WATCHDOG_SECONDS) retries a phase whose lease expired, waiting
+# FLOW_RETRY_BACKOFF_SECONDS (doubled per attempt), and fails it after FLOW_MAX_ATTEMPTS attempts.
+FLOW_LEASE_SECONDS = float(env("FLOW_LEASE_SECONDS", "30"))
+FLOW_HEARTBEAT_SECONDS = float(env("FLOW_HEARTBEAT_SECONDS", "5"))
+FLOW_MAX_ATTEMPTS = int(env("FLOW_MAX_ATTEMPTS", "3"))
+FLOW_RETRY_BACKOFF_SECONDS = float(env("FLOW_RETRY_BACKOFF_SECONDS", "5"))
+FLOW_WATCHDOG_SECONDS = float(env("FLOW_WATCHDOG_SECONDS", "15"))
+CELERY_BEAT_SCHEDULE = {
+    "flows-watchdog": {
+        "task": "flows.watchdog",
+        "schedule": FLOW_WATCHDOG_SECONDS,
+        "options": {"expires": FLOW_WATCHDOG_SECONDS},  # sweeps missed while no worker ran are not worth running
+    },
+}
 
 # The AI runtime (issue 3); empty model means deterministic-only.
 LLM_MODEL = env("LLM_MODEL", "")

@@ -16,6 +16,7 @@ api_router.register("memberships", MembershipViewSet, basename="membership")
 api_v1: list[URLPattern | URLResolver] = [
     path("me/", MeView.as_view(), name="api-me"),
     path("", include("engagements.api.urls")),
+    path("", include("ai.api.urls")),
     path("", include(api_router.urls)),
 ]
 
@@ -23,6 +24,7 @@ urlpatterns = [
     path("", tenant_home_view, name="home"),
     path("accounts/", include("accounts.urls")),
     path("engagements/", include("engagements.urls")),
+    path("", include("ai.urls")),
     path("people/", tenant_views.people_view, name="people"),
     path("people/<int:pk>/role/", tenant_views.membership_role_view, name="membership_role"),
     path("people/<int:pk>/remove/", tenant_views.membership_remove_view, name="membership_remove"),

@@ -247,12 +247,23 @@ def command_test(argv: list[str]) -> int:
     return subprocess.run([sys.executable, "-m", "pytest", *argv], cwd=ROOT, env=env).returncode
 
 
-COMMANDS = {"run": command_run, "test": command_test}
+def command_bench(argv: list[str]) -> int:
+    """Run bench/<name>.py (all of them without a name) against a database of their own."""
+    env = base_env("migration_platform_bench", 4)
+    names = argv or sorted(path.stem for path in (ROOT / "bench").glob("*_bench.py"))
+    status = 0
+    for name in names:
+        say(f"bench/{name}.py")
+        status |= subprocess.run([sys.executable, str(ROOT / "bench" / f"{name}.py")], cwd=ROOT, env=env).returncode
+    return status
+
+
+COMMANDS = {"run": command_run, "test": command_test, "bench": command_bench}
 
 
 def main() -> int:
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
-        sys.stderr.write("usage: python3 scripts/dev.py run | test [pytest arguments]\n")
+        sys.stderr.write("usage: python3 scripts/dev.py run | test [pytest arguments] | bench [name ...]\n")
         return 2
     if not in_virtualenv():
         ensure_virtualenv()

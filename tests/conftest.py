@@ -144,4 +144,72 @@ def celery_worker_process(django_db_setup: None) -> Iterator[str]:
         process.kill()
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server_url(django_db_setup: None) -> Iterator[str]:
+    """daphne serving the platform (HTTP and WebSocket) on a free port; pages reach clients as <slug>.localhost."""
+    port = free_port()
+    env = dict(os.environ, SITE_PORT=str(port))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "migration_platform.asgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    import socket
+
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail("daphne exited at start: " + (process.stderr.read() or b"").decode()[-2000:])  # type: ignore[union-attr]
+            time.sleep(0.2)
+    yield f"http://localhost:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium through Playwright; skipped with a notice on a laptop without it, never under CI."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must have Chromium: .ci/run installs it with apt-get install -y chromium")
+        pytest.skip("Browser tests need Chromium: sudo apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop on this thread, which makes Django refuse ORM calls in
+    # the tests that set up data beside the browser; those calls are synchronous, so allow them.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
 __all__ = ["PASSWORD", "api", "http"]

@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,29 +16,107 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Engagement',
+            name="Engagement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('target_cloud', models.CharField(choices=[('aws', 'AWS'), ('azure', 'Azure'), ('gcp', 'Google Cloud')], default='aws', max_length=8)),
-                ('region', models.CharField(blank=True, max_length=40)),
-                ('currency', models.CharField(default='USD', max_length=3)),
-                ('status', models.CharField(choices=[('planning', 'Planning'), ('discovery', 'Discovery'), ('assessment', 'Assessment'), ('migration', 'Migration'), ('completed', 'Completed')], default='planning', max_length=16)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('target_date', models.DateField(blank=True, null=True)),
-                ('goal_speed', models.PositiveSmallIntegerField(default=3, help_text='1 (low) to 5 (high)', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='speed of migration')),
-                ('goal_cost', models.PositiveSmallIntegerField(default=3, help_text='1 (low) to 5 (high)', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='cost reduction')),
-                ('goal_modernisation', models.PositiveSmallIntegerField(default=3, help_text='1 (low) to 5 (high)', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='modernisation')),
-                ('goal_operations', models.PositiveSmallIntegerField(default=3, help_text='1 (low) to 5 (high)', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='operational overhead reduction')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('archived_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "target_cloud",
+                    models.CharField(
+                        choices=[("aws", "AWS"), ("azure", "Azure"), ("gcp", "Google Cloud")],
+                        default="aws",
+                        max_length=8,
+                    ),
+                ),
+                ("region", models.CharField(blank=True, max_length=40)),
+                ("currency", models.CharField(default="USD", max_length=3)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planning", "Planning"),
+                            ("discovery", "Discovery"),
+                            ("assessment", "Assessment"),
+                            ("migration", "Migration"),
+                            ("completed", "Completed"),
+                        ],
+                        default="planning",
+                        max_length=16,
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("target_date", models.DateField(blank=True, null=True)),
+                (
+                    "goal_speed",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        help_text="1 (low) to 5 (high)",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="speed of migration",
+                    ),
+                ),
+                (
+                    "goal_cost",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        help_text="1 (low) to 5 (high)",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="cost reduction",
+                    ),
+                ),
+                (
+                    "goal_modernisation",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        help_text="1 (low) to 5 (high)",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="modernisation",
+                    ),
+                ),
+                (
+                    "goal_operations",
+                    models.PositiveSmallIntegerField(
+                        default=3,
+                        help_text="1 (low) to 5 (high)",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="operational overhead reduction",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("archived_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='engagement_name_unique_ci')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("name"), name="engagement_name_unique_ci"
+                    )
+                ],
             },
         ),
     ]

@@ -454,7 +454,7 @@ SERVICENOW = FormatSpec(
     ),
 )
 
-_KONVEYOR_TAG = KnownColumn(None, note="a Konveyor tag: the importer turns category and tag into tags")
+_KONVEYOR_TAG = KnownColumn(None, note="tag category and tag pairs become tags at import")
 _KONVEYOR_DEPENDENCY = KnownColumn(None, note="record type 2 rows become dependencies between applications")
 
 KONVEYOR = FormatSpec(

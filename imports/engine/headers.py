@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Final
 
 _OPTIONAL = re.compile(r"\(\s*optional\s*\)", re.IGNORECASE)
+_BRACKETED_LAST = re.compile(r"[(\[]\s*\w+\s*[)\]]\s*$")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # Order matters: units and plural acronyms before the general camelCase rules.
 _TOKEN = re.compile(
@@ -45,8 +46,8 @@ _UNITS: Final[dict[str, str]] = {
     **dict.fromkeys(("hours", "hour", "hrs", "stunden", "heures", "horas", "ore", "uren"), "h"),
     **dict.fromkeys(("minutes", "minute", "mins", "minuten", "minutos", "minuti"), "min"),
 }
-# French octets and a bare "h" are units only as a header's last word ("Mémoire (Go)", "RTO h"),
-# since "go", "to" and "mo" are ordinary words elsewhere.
+# French octets and a bare "h" are units only as a header's last word, in brackets or after "en"/"in"
+# ("Mémoire (Go)", "Speicher en Go", "RTO (h)"): "go", "to" and "mo" are ordinary words elsewhere ("assigned_to").
 _LAST_WORD_UNITS: Final[dict[str, str]] = {"ko": "kb", "mo": "mb", "go": "gb", "to": "tb", "h": "h"}
 # Units that already mean "per second".
 _RATE_UNITS: Final[dict[str, str]] = {"kbps": "kb", "mbps": "mb", "gbps": "gb", "bps": "b"}
@@ -135,6 +136,7 @@ def analyse(text: str) -> HeaderInfo:
     percent = "%" in text
     # "(min)" is minutes; a bare "min" is the minimum.
     minutes_in_brackets = re.search(r"\(\s*min\s*\)", text, re.IGNORECASE) is not None
+    bracketed_last = _BRACKETED_LAST.search(text) is not None
     unit: str | None = "pct" if percent else None
     rate = False
     stat: str | None = None
@@ -148,7 +150,7 @@ def analyse(text: str) -> HeaderInfo:
             unit = unit or "min"
         elif word in _UNITS:
             unit = unit or _UNITS[word]
-        elif i == last and i > 0 and word in _LAST_WORD_UNITS:
+        elif i == last and word in _LAST_WORD_UNITS and (bracketed_last or words[i - 1] in _UNIT_PREPOSITIONS):
             unit = unit or _LAST_WORD_UNITS[word]
         elif word == "per" and following in _SECOND_WORDS:
             rate = True

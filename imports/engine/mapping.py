@@ -179,7 +179,10 @@ def suggest(
         # The file's format knows another kind's columns (a Konveyor file read as assets): headers decide.
         spec = GENERIC
     fields = FIELDS_BY_KIND[kind]
-    learned_by_key = {squash(h): f for h, f in (learned or {}).items() if f is None or f in fields}
+    # A person's correction is kept when it names a field of this kind that may take a column.
+    learned_by_key = {
+        squash(h): f for h, f in (learned or {}).items() if f is None or (f in fields and not fields[f].derived)
+    }
     value_columns: Sequence[Sequence[str]] = list(zip(*table.sample_rows, strict=True)) if table.sample_rows else []
     columns = []
     for index, header in enumerate(table.headers):
@@ -190,8 +193,13 @@ def suggest(
         columns.append(_Column(index, header, info, values, tuple(candidates)))
     chosen = _resolve(columns)
     mappings = [
-        ColumnMapping(c.header, chosen[c.index].field, chosen[c.index].confidence, chosen[c.index].transform,
-                      chosen[c.index].reason)
+        ColumnMapping(
+            c.header,
+            chosen[c.index].field,
+            chosen[c.index].confidence,
+            chosen[c.index].transform,
+            chosen[c.index].reason,
+        )
         for c in columns
     ]
     return Suggestion(spec.name, kind, table.sheet, table.header_row, mappings, _summed(columns, chosen, spec))
@@ -241,15 +249,19 @@ class _ColumnContext:
                 return _Candidate(None, confidence, f"{reason}; {name} is derived, never mapped")
             redirected = self._redirect(name)
             if redirected is None:
-                unit = _UNIT_LABELS[self.info.unit or ""]
+                unit = _UNIT_LABELS.get(self.info.unit or "", self.info.unit)
                 return _Candidate(None, confidence, f"{reason}; the header's unit ({unit}) does not fit {name}")
             if redirected != name:
-                reason = f"{reason}; its unit makes it {redirected}"
+                unit = _UNIT_LABELS.get(self.info.unit or "", self.info.unit)
+                reason = f"{reason}; its unit ({unit}) makes it {redirected}"
                 name = redirected
             peak = self._peak(name)
             if peak is None:
-                return _Candidate(None, confidence, f"{reason}; a {self.info.stat} of {name}, which holds the average")
-            name = peak
+                statistic = "peak" if self.info.stat == "max" else "minimum"
+                return _Candidate(None, confidence, f"{reason}; a {statistic}, and {name} holds the average")
+            if peak != name:
+                reason = f"{reason}; a peak, so {peak}"
+                name = peak
         target = self.fields[name]
         transform, note = self._transform(target, known.unit if known else None, negate or bool(known and known.negate))
         if transform == "":
@@ -295,9 +307,10 @@ class _ColumnContext:
                 return "", f"no transform converts {_UNIT_LABELS[unit]} to {_UNIT_LABELS[target.unit]}"
             transform = conversions[unit]
             if transform is None:
+                quiet = "" if self.info.unit is not None else note
                 if values.decimal_comma:
-                    return "decimal_comma", f"{note}; values use a decimal comma"
-                return None, note
+                    return "decimal_comma", f"{quiet}; values use a decimal comma"
+                return None, quiet
             return transform, f"{note}, converted to {_UNIT_LABELS[target.unit]}"
         if target.type in ("integer", "number") and values.decimal_comma:
             return "decimal_comma", "; values use a decimal comma"
@@ -307,12 +320,13 @@ class _ColumnContext:
 
     def _source_unit(self, target: Field, format_unit: str | None) -> tuple[str | None, str]:
         """The unit the column's values are in, and where that came from, for the reason."""
+        per_second = "/s" if target.unit == "kbps" else ""
         if self.info.unit is not None:
-            return self.info.unit, f"; {_UNIT_LABELS[self.info.unit]} in the header"
+            return self.info.unit, f"; {_UNIT_LABELS[self.info.unit]}{per_second} in the header"
         if format_unit is not None:
-            return format_unit, f"; the format writes it in {_UNIT_LABELS[format_unit]}"
+            return format_unit, f"; the format writes it in {_UNIT_LABELS[format_unit]}{per_second}"
         if self.values.unit is not None:
-            return self.values.unit, f"; values are written in {_UNIT_LABELS[self.values.unit]}"
+            return self.values.unit, f"; values are written in {_UNIT_LABELS[self.values.unit]}{per_second}"
         if target.name == "memory_mb" and self.values.looks_like_gigabytes:
             return "gb", "; values all below 2048 and mostly powers of two, so GB"
         return None, ""
@@ -340,7 +354,8 @@ def _candidates(
             return [_Candidate(None, KNOWN_UNMAPPED, reason + note, sum_into=known.sum_into)]
         if known.note:
             reason = f"{reason} ({known.note})"
-        candidates.append(context.fit(known.field, known.confidence, reason, known=known))
+        # The format's own meaning of its header outranks any reading of the words.
+        return [context.fit(known.field, known.confidence, reason, known=known)]
     if info.key in index.field_names:
         candidates.append(context.fit(index.field_names[info.key], CANONICAL, "canonical field name"))
     candidates.extend(_synonym_candidates(context, index))
@@ -368,7 +383,9 @@ def _synonym_candidates(context: _ColumnContext, index: SynonymIndex) -> list[_C
     if best is not None:
         coverage, _, synonym = best
         confidence = round(0.7 + 0.2 * (coverage - CONTAINED_MIN_COVERAGE), 2)
-        found.append(_fit_synonym(context, synonym, confidence, f"contains '{synonym.phrase}' (synonym of {synonym.field})"))
+        found.append(
+            _fit_synonym(context, synonym, confidence, f"contains '{synonym.phrase}' (synonym of {synonym.field})")
+        )
     if len(info.base_key) >= FUZZY_MIN_LENGTH:
         close = difflib.get_close_matches(info.base_key, index.by_key.keys(), n=1, cutoff=FUZZY_CUTOFF)
         if close:

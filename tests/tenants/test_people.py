@@ -24,7 +24,9 @@ def test_a_client_admin_invites_a_new_person_who_sets_a_password_and_joins(team:
     newcomer = http(team.host)
     page = newcomer.get(path)
     assert "Join Acme" in page.content.decode()
-    response = newcomer.post(path, {"full_name": "New Bie", "password1": "s3cret-enough-pw", "password2": "s3cret-enough-pw"})
+    response = newcomer.post(
+        path, {"full_name": "New Bie", "password1": "s3cret-enough-pw", "password2": "s3cret-enough-pw"}
+    )
     assert response.status_code == 302
     user = User.objects.get(email="newbie@acme.test")
     assert Membership.objects.get(user=user, client=team.client).role == "analyst"

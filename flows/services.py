@@ -1,0 +1,743 @@
+"""The flow orchestrator: starting, running, pausing, resuming, cancelling, retrying and approving flows.
+
+Every state change locks the flow's row first (then its phase's), writes a FlowEvent, and broadcasts the
+changed fragments after commit. A phase runs under a lease (see lease.py): a task that finds the phase already
+claimed does nothing, so a phase never runs twice at once, and the watchdog recovers phases whose worker died.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import logging
+import os
+import socket
+import threading
+import traceback
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_tenants.utils import get_tenant_model, schema_context
+
+from accounts.models import User
+from engagements.models import Engagement
+from tenants.db import current_schema
+
+from . import registry
+from .context import PhaseContext, PhaseInterrupted
+from .lease import Lease, lease_seconds
+from .live import engagement_flows_html, flow_announce
+from .models import (
+    ACTIVE_FLOW_STATUSES,
+    DONE_PHASE_STATUSES,
+    FINISHED_FLOW_STATUSES,
+    Flow,
+    FlowEvent,
+    FlowStatus,
+    PhaseRun,
+    PhaseStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+SYSTEM = "system"
+WATCHDOG = "watchdog"
+
+
+class FlowStateError(ValidationError):
+    """The flow is not in a state where this action applies (pausing a completed flow, say)."""
+
+
+# --- settings ---------------------------------------------------------------------------------------------
+
+
+def max_attempts() -> int:
+    return int(settings.FLOW_MAX_ATTEMPTS)
+
+
+def retry_backoff(*, attempts: int) -> float:
+    """Seconds to wait before the next automatic attempt: the base, doubled per attempt, at most five minutes."""
+    base = float(settings.FLOW_RETRY_BACKOFF_SECONDS)
+    return min(300.0, base * (2 ** max(0, attempts - 1)))
+
+
+def requeue_after() -> timedelta:
+    """A pending phase not started this long after its task was sent is sent again (a lost message)."""
+    return timedelta(seconds=lease_seconds())
+
+
+def actor_for(user: User | None, actor: str | None = None) -> str:
+    if actor:
+        return actor
+    return user.email if user is not None else SYSTEM
+
+
+def worker_identity(*, task_id: str | None = None) -> str:
+    suffix = f"/{task_id[:8]}" if task_id else f"/t{threading.get_ident() % 100000}"
+    return f"{socket.gethostname()}/{os.getpid()}{suffix}"
+
+
+# --- running phases in this process (the commands' --sync) -----------------------------------------------
+
+_inline: contextvars.ContextVar[bool] = contextvars.ContextVar("flows_inline", default=False)
+
+
+@contextlib.contextmanager
+def running_inline() -> Iterator[None]:
+    """Within this block, phases are not sent to the workers: the caller runs them (see flow_run_inline)."""
+    token = _inline.set(True)
+    try:
+        yield
+    finally:
+        _inline.reset(token)
+
+
+def _send(phase_run_id: int, countdown: float) -> None:
+    from .tasks import run_phase
+
+    try:
+        run_phase.apply_async(args=[phase_run_id], countdown=countdown or None)
+    except Exception as error:  # noqa: BLE001 - a broker outage must not undo the state change: the watchdog resends
+        logger.warning("Could not queue phase run %s (%s); the watchdog will send it again.", phase_run_id, error)
+
+
+def _schedule(run: PhaseRun, *, countdown: float = 0) -> None:
+    """Queue the phase once the transaction commits (never before: the worker must see the row)."""
+    run.enqueued_at = timezone.now()
+    PhaseRun.objects.filter(pk=run.pk).update(enqueued_at=run.enqueued_at)
+    if _inline.get():
+        return
+    transaction.on_commit(lambda: _send(run.pk, countdown))
+
+
+# --- broadcasting -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Announcement:
+    flow: Flow
+    phases: list[PhaseRun] = field(default_factory=list)
+    events: list[FlowEvent] = field(default_factory=list)
+    table: bool = False
+
+
+def _announce_on_commit(note: _Announcement) -> None:
+    schema = current_schema()
+
+    def send() -> None:
+        try:
+            table_html = engagement_flows_html(engagement_id=note.flow.engagement_id) if note.table else ""
+            flow_announce(
+                flow=note.flow,
+                schema=schema,
+                phases=note.phases,
+                events=note.events,
+                controls=True,
+                table_html=table_html,
+            )
+        except Exception:  # a page missing an update must never fail the flow (it catches up on reconnect)
+            logger.exception("Broadcasting flow %s failed", note.flow.pk)
+
+    transaction.on_commit(send)
+
+
+def _progress_announcer(schema: str) -> Any:
+    def announce(flow: Flow, phases: Sequence[PhaseRun]) -> None:
+        try:
+            flow_announce(flow=flow, schema=schema, phases=phases)
+        except Exception:  # noqa: BLE001 - see _announce_on_commit
+            logger.exception("Broadcasting progress of flow %s failed", flow.pk)
+
+    return announce
+
+
+def _event(
+    note: _Announcement,
+    *,
+    actor: str,
+    from_status: str = "",
+    to_status: str = "",
+    detail: str = "",
+    phase: str = "",
+) -> FlowEvent:
+    event = FlowEvent.objects.create(
+        flow=note.flow,
+        phase=phase,
+        actor=actor[:254],
+        from_status=from_status,
+        to_status=to_status,
+        detail=detail,
+    )
+    note.events.append(event)
+    return event
+
+
+# --- helpers on locked rows ------------------------------------------------------------------------------
+
+
+def _lock_flow(flow_id: int) -> Flow:
+    return Flow.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=flow_id)
+
+
+def _lock_phase(phase_run_id: int) -> PhaseRun:
+    return PhaseRun.objects.select_for_update().get(pk=phase_run_id)
+
+
+def _label(flow: Flow, phase: str) -> str:
+    return registry.phase_label(flow.type, phase)
+
+
+def _set_flow_status(note: _Announcement, status: str, *, actor: str, detail: str = "", phase: str = "") -> None:
+    flow = note.flow
+    before = flow.status
+    if before == status:
+        return
+    flow.status = status
+    now = timezone.now()
+    if status == FlowStatus.RUNNING and flow.started_at is None:
+        flow.started_at = now
+    if status in FINISHED_FLOW_STATUSES:
+        flow.finished_at = now
+    elif flow.finished_at is not None:
+        flow.finished_at = None
+    _event(note, actor=actor, from_status=before, to_status=status, detail=detail, phase=phase)
+
+
+def _set_phase_status(
+    note: _Announcement, run: PhaseRun, status: str, *, actor: str, detail: str = "", event: bool = True
+) -> None:
+    before = run.status
+    run.status = status
+    if run not in note.phases:
+        note.phases.append(run)
+    if event and before != status:
+        _event(note, actor=actor, from_status=before, to_status=status, detail=detail, phase=run.name)
+
+
+def _flow_progress(flow: Flow) -> int:
+    phases = list(flow.phases.values_list("status", "progress"))
+    if not phases:
+        return 0
+    done = sum(1 for status, _ in phases if status in DONE_PHASE_STATUSES)
+    running = sum(progress for status, progress in phases if status == PhaseStatus.RUNNING) / 100
+    return min(100, int(100 * (done + running) / len(phases)))
+
+
+def _save(note: _Announcement, *runs: PhaseRun) -> None:
+    for run in runs:
+        run.save()
+    note.flow.progress = _flow_progress(note.flow)
+    note.flow.save()
+    _announce_on_commit(note)
+
+
+def _advance(note: _Announcement, *, actor: str) -> None:
+    """After a phase is done: queue the next pending one, or complete the flow if none is left."""
+    flow = note.flow
+    following = flow.phases.filter(status=PhaseStatus.PENDING).order_by("order").first()
+    if following is None:
+        flow.current_phase = ""
+        flow.message = "Completed"
+        _set_flow_status(note, FlowStatus.COMPLETED, actor=actor, detail="Every phase is done")
+        return
+    flow.current_phase = following.name
+    if flow.status == FlowStatus.RUNNING:
+        flow.message = f"{_label(flow, following.name)}: queued"
+        _schedule(following)
+
+
+# --- starting ---------------------------------------------------------------------------------------------
+
+
+def flow_start(
+    *,
+    engagement: Engagement,
+    flow_type: str,
+    user: User | None = None,
+    actor: str | None = None,
+    flow_input: dict[str, Any] | None = None,
+) -> Flow:
+    """Create a flow with its phases pending and queue the first one."""
+    try:
+        names = registry.phase_names(flow_type)
+    except registry.RegistryError as error:
+        raise ValidationError({"type": str(error)}) from error
+    missing = registry.missing_phases(flow_type)
+    if missing:
+        raise ValidationError({"type": f"Nothing is registered to run these phases: {', '.join(missing)}."})
+    if engagement.is_archived:
+        raise ValidationError({"engagement": "This engagement is archived: restore it before starting a flow."})
+    who = actor_for(user, actor)
+    with transaction.atomic():
+        flow = Flow.objects.create(
+            type=flow_type,
+            engagement=engagement,
+            status=FlowStatus.PENDING,
+            current_phase=names[0],
+            message="Waiting for a worker",
+            input=flow_input or {},
+            created_by=user,
+        )
+        PhaseRun.objects.bulk_create(
+            [PhaseRun(flow=flow, name=name, order=index) for index, name in enumerate(names, start=1)]
+        )
+        note = _Announcement(flow=flow, phases=list(flow.phases.order_by("order")), table=True)
+        _event(note, actor=who, to_status=FlowStatus.PENDING, detail=f"Started a {flow.get_type_display()} flow")
+        _schedule(note.phases[0])
+        _announce_on_commit(note)
+    return flow
+
+
+# --- running a phase (on a worker, or inline) --------------------------------------------------------------
+
+
+def phase_claim(*, phase_run_id: int, worker_id: str) -> PhaseRun | None:
+    """Take the lease of a pending phase whose turn it is; None if it is held, done, or not its turn."""
+    flow_id = PhaseRun.objects.filter(pk=phase_run_id).values_list("flow_id", flat=True).first()
+    if flow_id is None:
+        return None
+    now = timezone.now()
+    with transaction.atomic():
+        flow = _lock_flow(flow_id)
+        run = _lock_phase(phase_run_id)
+        if flow.status not in (FlowStatus.PENDING, FlowStatus.RUNNING) or run.status != PhaseStatus.PENDING:
+            return None
+        if flow.phases.filter(order__lt=run.order).exclude(status__in=DONE_PHASE_STATUSES).exists():
+            return None
+        if flow.phases.filter(status=PhaseStatus.RUNNING).exists():
+            return None
+        note = _Announcement(flow=flow)
+        actor = f"worker {worker_id}"
+        run.attempt += 1
+        run.auto_attempts += 1
+        run.worker_id = worker_id
+        run.heartbeat_at = now
+        run.lease_expires_at = now + timedelta(seconds=lease_seconds())
+        run.started_at = now
+        run.finished_at = None
+        run.progress = 0
+        run.message = "Started"
+        run.output = {}
+        run.error_message = ""
+        run.error_traceback = ""
+        run.retry_at = None
+        detail = f"attempt {run.attempt}" if run.attempt > 1 else ""
+        _set_phase_status(note, run, PhaseStatus.RUNNING, actor=actor, detail=detail)
+        flow.current_phase = run.name
+        flow.message = f"{_label(flow, run.name)}: started"
+        _set_flow_status(note, FlowStatus.RUNNING, actor=actor, detail="A worker took the flow")
+        _save(note, run)
+    return run
+
+
+def phase_execute(*, phase_run_id: int, worker_id: str) -> str:
+    """Run one phase under its lease: claim, run the phase's function in a transaction, record the outcome."""
+    run = phase_claim(phase_run_id=phase_run_id, worker_id=worker_id)
+    if run is None:
+        return "not claimed"
+    flow = Flow.objects.select_related("engagement", "created_by").get(pk=run.flow_id)
+    schema = current_schema()
+    lease = Lease(schema=schema, phase_run_id=run.pk, flow_id=flow.pk, worker_id=worker_id)
+    try:
+        spec = registry.phase_spec(flow.type, run.name)
+    except registry.RegistryError as error:
+        _phase_fail(run_id=run.pk, worker_id=worker_id, error=error, trace="")
+        return "failed"
+    phases = list(flow.phases.values_list("status", flat=True))
+    ctx = PhaseContext(
+        flow=flow,
+        phase_run=run,
+        spec=spec,
+        lease=lease,
+        phases_done=sum(1 for status in phases if status in DONE_PHASE_STATUSES),
+        phases_total=len(phases),
+        announce=_progress_announcer(schema),
+    )
+    lease.start()
+    try:
+        with transaction.atomic():
+            output = spec.run(ctx) or {}
+            lease.stop()
+            _phase_finish(run_id=run.pk, worker_id=worker_id, output=output, gate=spec.gate)
+    except PhaseInterrupted as stop:
+        lease.stop()
+        _phase_interrupted(run_id=run.pk, worker_id=worker_id, reason=stop.reason)
+        return f"interrupted ({stop.reason})"
+    except Exception as error:  # noqa: BLE001 - any error of a phase fails it, with its message and traceback
+        lease.stop()
+        _phase_fail(run_id=run.pk, worker_id=worker_id, error=error, trace=traceback.format_exc())
+        return "failed"
+    finally:
+        lease.stop()
+    return "waiting" if spec.gate else "completed"
+
+
+def _phase_finish(*, run_id: int, worker_id: str, output: dict[str, Any], gate: bool) -> None:
+    """Inside the phase's own transaction, so its outputs and its completion commit together or not at all."""
+    run = PhaseRun.objects.only("flow_id").get(pk=run_id)
+    flow = _lock_flow(run.flow_id)
+    run = _lock_phase(run_id)
+    if run.status != PhaseStatus.RUNNING or run.worker_id != worker_id:
+        raise PhaseInterrupted("lease lost")
+    if flow.status == FlowStatus.CANCELLED:
+        raise PhaseInterrupted("cancelled")
+    if not isinstance(output, dict):
+        raise TypeError(f"A phase returns a dict; {run.name} returned {type(output).__name__}.")
+    note = _Announcement(flow=flow)
+    actor = f"worker {worker_id}"
+    now = timezone.now()
+    run.output = output
+    run.progress = 100
+    run.lease_expires_at = None
+    if gate:
+        run.message = str(output.get("prompt") or "Waiting for a decision")[:500]
+        _set_phase_status(note, run, PhaseStatus.WAITING_FOR_INPUT, actor=actor, detail=run.message)
+        flow.message = f"{_label(flow, run.name)}: waiting for a decision"
+        if flow.status in (FlowStatus.RUNNING, FlowStatus.PENDING):
+            _set_flow_status(note, FlowStatus.WAITING_FOR_INPUT, actor=actor, phase=run.name, detail=run.message)
+    else:
+        run.finished_at = now
+        run.message = str(output.get("summary") or "Done")[:500]
+        _set_phase_status(note, run, PhaseStatus.COMPLETED, actor=actor, detail=run.message)
+        _advance(note, actor=actor)
+    _save(note, run)
+
+
+def _phase_fail(*, run_id: int, worker_id: str, error: BaseException, trace: str) -> None:
+    with transaction.atomic():
+        run = PhaseRun.objects.only("flow_id").get(pk=run_id)
+        flow = _lock_flow(run.flow_id)
+        run = _lock_phase(run_id)
+        if run.status != PhaseStatus.RUNNING or run.worker_id != worker_id:
+            return  # no longer ours: whoever holds it now decides
+        note = _Announcement(flow=flow)
+        message = _error_message(error)
+        run.error_message = message
+        run.error_traceback = trace
+        run.finished_at = timezone.now()
+        run.lease_expires_at = None
+        run.message = "Failed"
+        _set_phase_status(note, run, PhaseStatus.FAILED, actor=f"worker {worker_id}", detail=message)
+        if flow.status != FlowStatus.CANCELLED:
+            flow.message = f"{_label(flow, run.name)} failed: {message}"[:500]
+            _set_flow_status(note, FlowStatus.FAILED, actor=f"worker {worker_id}", phase=run.name, detail=message)
+        _save(note, run)
+
+
+def _error_message(error: BaseException) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(error.messages)
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _phase_interrupted(*, run_id: int, worker_id: str, reason: str) -> None:
+    """The worker stopped the phase at a checkpoint: record why, and carry on if the flow was resumed since."""
+    with transaction.atomic():
+        run = PhaseRun.objects.only("flow_id").get(pk=run_id)
+        flow = _lock_flow(run.flow_id)
+        run = _lock_phase(run_id)
+        if run.status != PhaseStatus.RUNNING or run.worker_id != worker_id:
+            return  # the lease was lost: the phase belongs to someone else now
+        note = _Announcement(flow=flow)
+        actor = f"worker {worker_id}"
+        run.lease_expires_at = None
+        if flow.status == FlowStatus.CANCELLED:
+            run.finished_at = timezone.now()
+            run.message = "Cancelled"
+            _set_phase_status(note, run, PhaseStatus.CANCELLED, actor=actor, detail="Stopped: the flow was cancelled")
+        elif flow.status == FlowStatus.PAUSED:
+            run.message = f"Paused at {run.progress}%: runs again from the start on resume"
+            run.progress = 0
+            _set_phase_status(note, run, PhaseStatus.PENDING, actor=actor, detail="Stopped: the flow was paused")
+        else:  # resumed before the worker noticed the pause: run it again
+            run.message = "Queued"
+            run.progress = 0
+            _set_phase_status(note, run, PhaseStatus.PENDING, actor=actor, detail=f"Stopped ({reason}); queued again")
+            _schedule(run)
+        _save(note, run)
+
+
+def flow_run_inline(*, flow: Flow, worker_id: str | None = None) -> Flow:
+    """Run the flow's phases one after the other in this process until it ends, waits, pauses or fails."""
+    worker_id = worker_id or f"inline@{worker_identity()}"
+    with running_inline():
+        while True:
+            flow.refresh_from_db()
+            if flow.status not in (FlowStatus.PENDING, FlowStatus.RUNNING):
+                return flow
+            following = flow.phases.filter(status=PhaseStatus.PENDING).order_by("order").first()
+            if following is None or phase_execute(phase_run_id=following.pk, worker_id=worker_id) == "not claimed":
+                flow.refresh_from_db()
+                return flow
+
+
+# --- what people do ---------------------------------------------------------------------------------------
+
+
+def _refuse(flow: Flow, action: str, allowed: Sequence[str]) -> None:
+    if flow.status not in allowed:
+        raise FlowStateError(f"Cannot {action} this flow: it is {flow.get_status_display().lower()}.")
+
+
+def flow_pause(*, flow: Flow, user: User | None = None, actor: str | None = None) -> Flow:
+    """Stop before the next phase; a running phase stops at its next checkpoint and runs again on resume."""
+    with transaction.atomic():
+        flow = _lock_flow(flow.pk)
+        _refuse(flow, "pause", (FlowStatus.PENDING, FlowStatus.RUNNING))
+        note = _Announcement(flow=flow, table=False)
+        running = flow.phases.filter(status=PhaseStatus.RUNNING).exists()
+        flow.message = "Paused: the running phase stops at its next checkpoint" if running else "Paused"
+        _set_flow_status(note, FlowStatus.PAUSED, actor=actor_for(user, actor), phase=flow.current_phase)
+        _save(note)
+    return flow
+
+
+def flow_resume(*, flow: Flow, user: User | None = None, actor: str | None = None) -> Flow:
+    with transaction.atomic():
+        flow = _lock_flow(flow.pk)
+        _refuse(flow, "resume", (FlowStatus.PAUSED,))
+        note = _Announcement(flow=flow)
+        who = actor_for(user, actor)
+        phases = list(flow.phases.select_for_update().order_by("order"))
+        waiting = next((p for p in phases if p.status == PhaseStatus.WAITING_FOR_INPUT), None)
+        running = next((p for p in phases if p.status == PhaseStatus.RUNNING), None)
+        if waiting is not None:
+            flow.message = f"{_label(flow, waiting.name)}: waiting for a decision"
+            _set_flow_status(note, FlowStatus.WAITING_FOR_INPUT, actor=who, phase=waiting.name, detail="Resumed")
+        else:
+            _set_flow_status(note, FlowStatus.RUNNING, actor=who, phase=flow.current_phase, detail="Resumed")
+            if running is None:
+                for phase in phases:
+                    if phase.status == PhaseStatus.PENDING:
+                        phase.auto_attempts = 0
+                        phase.save(update_fields=["auto_attempts"])
+                        break
+                _advance(note, actor=who)
+            else:
+                flow.message = f"{_label(flow, running.name)}: running"
+        _save(note)
+    return flow
+
+
+def flow_cancel(*, flow: Flow, user: User | None = None, actor: str | None = None) -> Flow:
+    """End the flow: phases not started are cancelled; a running one stops at its next checkpoint."""
+    with transaction.atomic():
+        flow = _lock_flow(flow.pk)
+        _refuse(flow, "cancel", ACTIVE_FLOW_STATUSES)
+        note = _Announcement(flow=flow)
+        who = actor_for(user, actor)
+        now = timezone.now()
+        for run in flow.phases.select_for_update().filter(
+            status__in=(PhaseStatus.PENDING, PhaseStatus.WAITING_FOR_INPUT)
+        ):
+            run.finished_at = now if run.status == PhaseStatus.WAITING_FOR_INPUT else None
+            run.message = "Cancelled"
+            _set_phase_status(note, run, PhaseStatus.CANCELLED, actor=who, event=False)
+            run.save()
+        flow.message = "Cancelled"
+        _set_flow_status(note, FlowStatus.CANCELLED, actor=who, phase=flow.current_phase)
+        _save(note)
+    return flow
+
+
+def phase_retry(*, flow: Flow, user: User | None = None, actor: str | None = None, phase: str = "") -> Flow:
+    """Run a failed flow's failed phase again (its outputs are replaced) and carry on from there."""
+    with transaction.atomic():
+        flow = _lock_flow(flow.pk)
+        _refuse(flow, "retry", (FlowStatus.FAILED,))
+        runs = flow.phases.select_for_update().filter(status=PhaseStatus.FAILED)
+        if phase:
+            runs = runs.filter(name=phase)
+        run = runs.order_by("order").first()
+        if run is None:
+            raise FlowStateError(f"No failed phase{' ' + phase if phase else ''} to retry in this flow.")
+        note = _Announcement(flow=flow)
+        who = actor_for(user, actor)
+        run.auto_attempts = 0
+        run.retry_at = None
+        run.progress = 0
+        run.message = "Queued for retry"
+        _set_phase_status(note, run, PhaseStatus.PENDING, actor=who, detail="Retry")
+        run.save()
+        # Phases after it that never ran (cancelled by a cancel, say) run again too.
+        flow.current_phase = run.name
+        flow.message = f"{_label(flow, run.name)}: queued for retry"
+        _set_flow_status(note, FlowStatus.PENDING, actor=who, phase=run.name, detail="Retry of a failed phase")
+        _schedule(run)
+        _save(note, run)
+    return flow
+
+
+def gate_approve(
+    *,
+    flow: Flow,
+    user: User | None,
+    actor: str | None = None,
+    decision: dict[str, Any] | None = None,
+    comment: str = "",
+) -> Flow:
+    """Pass the gate the flow waits at with a decision (default: the gate's suggestion), and carry on.
+
+    Who may approve is the gate's `approve_role`; callers check it (views, API, command).
+    """
+    with transaction.atomic():
+        flow = _lock_flow(flow.pk)
+        _refuse(flow, "approve", (FlowStatus.WAITING_FOR_INPUT,))
+        run = flow.phases.select_for_update().filter(status=PhaseStatus.WAITING_FOR_INPUT).first()
+        if run is None:
+            raise FlowStateError("This flow is not waiting for a decision.")
+        spec = registry.phase_spec(flow.type, run.name)
+        answer = decision if decision is not None else (run.output or {}).get("suggestion", {})
+        if spec.on_approve is not None:
+            spec.on_approve(phase_run=run, decision=answer, user=user)
+        note = _Announcement(flow=flow)
+        who = actor_for(user, actor)
+        now = timezone.now()
+        run.decision = {"answer": answer, "comment": comment.strip(), "by": who}
+        run.decided_by = user
+        run.decided_at = now
+        run.finished_at = now
+        run.message = f"Approved by {who}"[:500]
+        detail = f"Approved{': ' + comment.strip() if comment.strip() else ''}"
+        _set_phase_status(note, run, PhaseStatus.COMPLETED, actor=who, detail=detail)
+        _set_flow_status(note, FlowStatus.RUNNING, actor=who, phase=run.name, detail="Decision made")
+        _advance(note, actor=who)
+        _save(note, run)
+    return flow
+
+
+# --- the watchdog -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepReport:
+    retried: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    requeued: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {"retried": self.retried, "failed": self.failed, "requeued": self.requeued}
+
+
+def client_schemas() -> list[str]:
+    """Every client's schema (not the public one, not the template new clients are cloned from)."""
+    with schema_context(settings.PUBLIC_SCHEMA_NAME):
+        return list(
+            get_tenant_model()
+            .objects.exclude(schema_name__in=[settings.PUBLIC_SCHEMA_NAME, settings.TENANT_BASE_SCHEMA])
+            .values_list("schema_name", flat=True)
+        )
+
+
+def watchdog_sweep(*, schemas: Sequence[str] | None = None) -> SweepReport:
+    """Recover phases whose worker died (expired lease) and resend phases whose task was lost, in every client."""
+    report = SweepReport()
+    for schema in schemas if schemas is not None else client_schemas():
+        with schema_context(schema):
+            now = timezone.now()
+            stale = PhaseRun.objects.filter(status=PhaseStatus.RUNNING, lease_expires_at__lt=now)
+            for run_id in stale.values_list("pk", flat=True):
+                _recover(run_id=run_id, now=now, report=report, schema=schema)
+            _resend_lost(now=now, report=report, schema=schema)
+    return report
+
+
+def _recover(*, run_id: int, now: datetime, report: SweepReport, schema: str) -> None:
+    with transaction.atomic():
+        run = PhaseRun.objects.only("flow_id").get(pk=run_id)
+        flow = _lock_flow(run.flow_id)
+        run = _lock_phase(run_id)
+        if run.status != PhaseStatus.RUNNING or run.lease_expires_at is None or run.lease_expires_at >= now:
+            return  # renewed or finished meanwhile
+        note = _Announcement(flow=flow)
+        label = f"{schema}:{flow.pk}:{run.name}"
+        lost = run.worker_id or "unknown"
+        seen = run.heartbeat_at.strftime("%H:%M:%S UTC") if run.heartbeat_at else "never"
+        run.lease_expires_at = None
+        if flow.status == FlowStatus.CANCELLED:
+            run.finished_at = now
+            run.message = "Cancelled"
+            _set_phase_status(note, run, PhaseStatus.CANCELLED, actor=WATCHDOG, detail=f"Worker {lost} had stopped")
+        elif flow.status == FlowStatus.PAUSED:
+            run.progress = 0
+            run.message = "Paused; its worker had stopped: runs again on resume"
+            _set_phase_status(note, run, PhaseStatus.PENDING, actor=WATCHDOG, detail=f"Worker {lost} had stopped")
+        elif run.auto_attempts >= max_attempts():
+            message = (
+                f"The worker running this phase ({lost}) stopped sending heartbeats (last at {seen}); "
+                f"gave up after {run.auto_attempts} attempts. Retry the phase once the workers are healthy."
+            )
+            run.error_message = message
+            run.finished_at = now
+            run.message = "Failed: its worker stopped responding"
+            _set_phase_status(note, run, PhaseStatus.FAILED, actor=WATCHDOG, detail=message)
+            flow.message = f"{_label(flow, run.name)} failed: its worker stopped responding"
+            _set_flow_status(note, FlowStatus.FAILED, actor=WATCHDOG, phase=run.name, detail=message)
+            report.failed.append(label)
+        else:
+            wait = retry_backoff(attempts=run.auto_attempts)
+            run.retry_at = now + timedelta(seconds=wait)
+            run.progress = 0
+            run.message = (
+                f"Its worker stopped responding; retrying in {wait:.0f} s "
+                f"(attempt {run.auto_attempts + 1} of {max_attempts()})"
+            )
+            detail = f"Worker {lost} stopped sending heartbeats (last at {seen}); retrying in {wait:.0f} s"
+            _set_phase_status(note, run, PhaseStatus.PENDING, actor=WATCHDOG, detail=detail)
+            flow.message = f"{_label(flow, run.name)}: {run.message}"[:500]
+            _set_flow_status(note, FlowStatus.PENDING, actor=WATCHDOG, phase=run.name, detail="Waiting for a worker")
+            _schedule(run, countdown=wait)
+            report.retried.append(label)
+        _save(note, run)
+
+
+def _resend_lost(*, now: datetime, report: SweepReport, schema: str) -> None:
+    """A pending phase whose turn it is but which no worker started: its message was lost (Redis restarted)."""
+    candidates = (
+        PhaseRun.objects.filter(
+            status=PhaseStatus.PENDING, flow__status__in=(FlowStatus.PENDING, FlowStatus.RUNNING)
+        )
+        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - requeue_after()))
+        .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
+        .select_related("flow")
+    )
+    for run in candidates:
+        earlier = run.flow.phases.filter(order__lt=run.order).exclude(status__in=DONE_PHASE_STATUSES).exists()
+        if earlier or run.flow.phases.filter(status=PhaseStatus.RUNNING).exists():
+            continue
+        _schedule(run)  # outside a transaction: sent at once
+        report.requeued.append(f"{schema}:{run.flow_id}:{run.name}")
+
+
+# --- health -----------------------------------------------------------------------------------------------
+
+
+def stuck_phases(*, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Running phases whose lease has expired, in every client (the watchdog will recover them)."""
+    now = now or timezone.now()
+    found: list[dict[str, Any]] = []
+    for schema in client_schemas():
+        with schema_context(schema):
+            for run in PhaseRun.objects.filter(status=PhaseStatus.RUNNING, lease_expires_at__lt=now).only(
+                "flow_id", "name", "worker_id", "lease_expires_at"
+            ):
+                found.append(
+                    {
+                        "client": schema,
+                        "flow": run.flow_id,
+                        "phase": run.name,
+                        "worker": run.worker_id,
+                        "expired_seconds_ago": round((now - run.lease_expires_at).total_seconds(), 1)
+                        if run.lease_expires_at
+                        else None,
+                    }
+                )
+    return found

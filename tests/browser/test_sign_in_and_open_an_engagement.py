@@ -1,0 +1,49 @@
+"""A consultant signs in on the public site, opens their client and an engagement, in Chromium."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django_tenants.utils import schema_context
+
+from engagements.services import engagement_create
+from tests.conftest import SCREENSHOTS
+from tests.factories import PASSWORD, Team
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_consultant_signs_in_and_opens_an_engagement_that_goes_live(
+    live_tenant: Team, live_server_url: str, browser: Any, django_db_blocker: Any
+) -> None:
+    with django_db_blocker.unblock(), schema_context(live_tenant.client.schema_name):
+        engagement_create(
+            created_by=live_tenant.manager,
+            name="Data centre exit",
+            description="Move the Frankfurt data centre to AWS.",
+            target_cloud="aws",
+            goal_speed=5,
+            goal_cost=4,
+        )
+    port = live_server_url.rsplit(":", 1)[1]
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(f"{live_server_url}/accounts/login/")
+    page.fill("input[name=username]", live_tenant.manager.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector(f"[data-testid=open-{live_tenant.client.schema_name}]")
+    page.screenshot(path=str(SCREENSHOTS / "01-clients.png"))
+    page.click(f"[data-testid=open-{live_tenant.client.schema_name}]")
+    page.wait_for_url(f"http://{live_tenant.host}:{port}/engagements/")
+    assert page.locator("h1").inner_text() == "Engagements"
+    page.screenshot(path=str(SCREENSHOTS / "02-engagements.png"))
+    page.click("text=Data centre exit")
+    live = page.locator("[data-testid=live-status]")
+    live.filter(has_text="Live").wait_for(timeout=10_000)
+    assert page.locator(".progress-bar").first.evaluate("el => el.style.width") == "100%"
+    page.screenshot(path=str(SCREENSHOTS / "03-engagement.png"), full_page=True)
+    assert not [e for e in errors if "Content Security Policy" in e or "Uncaught" in e], errors
+    page.close()
