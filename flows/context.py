@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 PROGRESS_INTERVAL_SECONDS = 0.2
 
 
-class PhaseInterrupted(BaseException):  # noqa: N818 - like KeyboardInterrupt: an instruction, not an error
+class PhaseInterrupted(BaseException):
     """The flow was paused or cancelled, or the lease was lost: stop now; the phase's transaction rolls back.
 
     A BaseException so that a phase's `except Exception` (an AI fallback, say) cannot swallow it.
@@ -141,4 +141,3 @@ class PhaseContext:
             raise PhaseInterrupted("lease lost")
         if self._lease.flow_status in (FlowStatus.PAUSED, FlowStatus.CANCELLED):
             raise PhaseInterrupted(self._lease.flow_status)
-

@@ -40,11 +40,11 @@ def _side_connection(owner: int) -> psycopg.Connection:  # type: ignore[type-arg
         return conn
     db = settings.DATABASES["default"]
     conn = psycopg.connect(
-        host=db["HOST"],
-        port=db["PORT"],
-        user=db["USER"],
-        password=db["PASSWORD"],
-        dbname=db["NAME"],
+        host=str(db["HOST"]),
+        port=str(db["PORT"]),
+        user=str(db["USER"]),
+        password=str(db["PASSWORD"]),
+        dbname=str(db["NAME"]),
         autocommit=True,
         application_name="flows-heartbeat",
         # A heartbeat never waits long for a row lock: it is retried a beat later instead.

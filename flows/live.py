@@ -68,9 +68,12 @@ def catch_up(engagement_id: int, params: Mapping[str, str]) -> list[str]:
     if flow_id.isdigit():
         page = flow_page(pk=int(flow_id), engagement_id=engagement_id)
         if page is not None:
+            flow = page.flow
             fragments.append(
-                render_fragment("flow_live", flow=page.flow, phases=page.phases, events=page.events)
-                + render_fragment("controls_refresh", flow=page.flow)
+                render_fragment("flow_summary", flow=flow)
+                + "".join(render_fragment("phase_row", flow=flow, phase=phase) for phase in page.phases)
+                + render_fragment("events_list", flow=flow, events=page.events)
+                + render_fragment("controls_refresh", flow=flow)
             )
     if params.get("flows"):
         fragments.append(engagement_flows_html(engagement_id=engagement_id))

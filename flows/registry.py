@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from tenants.roles import Role
 
 if TYPE_CHECKING:
-
     from .context import PhaseContext
 
 PhaseFunction = Callable[["PhaseContext"], "dict[str, Any] | None"]
@@ -130,4 +129,3 @@ def phase_label(flow_type: str, name: str) -> str:
 
 def missing_phases(flow_type: str) -> list[str]:
     return [name for name in phase_names(flow_type) if (flow_type, name) not in _phases]
-

@@ -65,9 +65,7 @@ class FlowPage:
 def flow_page(*, pk: int, engagement_id: int | None = None) -> FlowPage | None:
     qs = Flow.objects.select_related("engagement", "created_by").prefetch_related(
         Prefetch("phases", queryset=PhaseRun.objects.select_related("decided_by").order_by("order")),
-        Prefetch(
-            "events", queryset=FlowEvent.objects.order_by("-created_at", "-pk")[:EVENTS_SHOWN], to_attr="latest"
-        ),
+        Prefetch("events", queryset=FlowEvent.objects.order_by("-created_at", "-pk")[:EVENTS_SHOWN], to_attr="latest"),
     )
     if engagement_id is not None:
         qs = qs.filter(engagement_id=engagement_id)

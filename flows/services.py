@@ -14,7 +14,7 @@ import os
 import socket
 import threading
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -152,7 +152,7 @@ def _progress_announcer(schema: str) -> Any:
     def announce(flow: Flow, phases: Sequence[PhaseRun]) -> None:
         try:
             flow_announce(flow=flow, schema=schema, phases=phases)
-        except Exception:  # noqa: BLE001 - see _announce_on_commit
+        except Exception:
             logger.exception("Broadcasting progress of flow %s failed", flow.pk)
 
     return announce
@@ -465,8 +465,13 @@ def _phase_interrupted(*, run_id: int, worker_id: str, reason: str) -> None:
         _save(note, run)
 
 
-def flow_run_inline(*, flow: Flow, worker_id: str | None = None) -> Flow:
-    """Run the flow's phases one after the other in this process until it ends, waits, pauses or fails."""
+def flow_run_inline(
+    *, flow: Flow, worker_id: str | None = None, after_phase: Callable[[Flow], object] | None = None
+) -> Flow:
+    """Run the flow's phases one after the other in this process until it ends, waits, pauses or fails.
+
+    Returns early, with the flow still running, if a worker took a phase first (the caller then waits).
+    """
     worker_id = worker_id or f"inline@{worker_identity()}"
     with running_inline():
         while True:
@@ -477,6 +482,9 @@ def flow_run_inline(*, flow: Flow, worker_id: str | None = None) -> Flow:
             if following is None or phase_execute(phase_run_id=following.pk, worker_id=worker_id) == "not claimed":
                 flow.refresh_from_db()
                 return flow
+            if after_phase is not None:
+                flow.refresh_from_db()
+                after_phase(flow)
 
 
 # --- what people do ---------------------------------------------------------------------------------------
@@ -702,9 +710,7 @@ def _recover(*, run_id: int, now: datetime, report: SweepReport, schema: str) ->
 def _resend_lost(*, now: datetime, report: SweepReport, schema: str) -> None:
     """A pending phase whose turn it is but which no worker started: its message was lost (Redis restarted)."""
     candidates = (
-        PhaseRun.objects.filter(
-            status=PhaseStatus.PENDING, flow__status__in=(FlowStatus.PENDING, FlowStatus.RUNNING)
-        )
+        PhaseRun.objects.filter(status=PhaseStatus.PENDING, flow__status__in=(FlowStatus.PENDING, FlowStatus.RUNNING))
         .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - requeue_after()))
         .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
         .select_related("flow")

@@ -17,6 +17,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("me/", MeView.as_view(), name="api-me"),
     path("", include("engagements.api.urls")),
     path("", include("ai.api.urls")),
+    path("", include("flows.api.urls")),
     path("", include(api_router.urls)),
 ]
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("engagements/", include("engagements.urls")),
     path("", include("ai.urls")),
+    path("", include("flows.urls")),
     path("people/", tenant_views.people_view, name="people"),
     path("people/<int:pk>/role/", tenant_views.membership_role_view, name="membership_role"),
     path("people/<int:pk>/remove/", tenant_views.membership_remove_view, name="membership_remove"),

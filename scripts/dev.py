@@ -100,13 +100,18 @@ def ensure_database(url: str) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+def force_embedded() -> bool:
+    """DEV_EMBEDDED=1 skips the probes (to try the fallback on a machine that has the services)."""
+    return os.environ.get("DEV_EMBEDDED", "") in {"1", "true", "yes"}
+
+
 def find_postgres(database: str) -> str:
-    configured = os.environ.get("DATABASE_URL")
+    configured = None if force_embedded() else os.environ.get("DATABASE_URL")
     if configured and postgres_answers(configured):
         say(f"PostgreSQL: DATABASE_URL ({urlparse(configured).hostname})")
         return configured if database == DEV_DATABASE else with_database(configured, database)
     local = "postgres://postgres@127.0.0.1:5432/postgres"
-    if port_answers("127.0.0.1", 5432) and postgres_answers(local):
+    if not force_embedded() and port_answers("127.0.0.1", 5432) and postgres_answers(local):
         say("PostgreSQL: 127.0.0.1:5432")
         return with_database(local, database)
     say("PostgreSQL: none answers, starting the embedded PostgreSQL 16 (data in .data/postgres)")
@@ -131,11 +136,11 @@ _embedded_redis: list[object] = []  # keeps the embedded server alive as long as
 
 
 def find_redis(db: int) -> str:
-    configured = os.environ.get("REDIS_URL")
+    configured = None if force_embedded() else os.environ.get("REDIS_URL")
     if configured and redis_answers(configured):
         say("Redis: REDIS_URL")
         return configured
-    if redis_answers("redis://127.0.0.1:6379/0"):
+    if not force_embedded() and redis_answers("redis://127.0.0.1:6379/0"):
         say("Redis: 127.0.0.1:6379")
         return f"redis://127.0.0.1:6379/{db}"
     say("Redis: none answers, starting the embedded Redis (data in .data/redis)")

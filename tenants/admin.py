@@ -3,8 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.http import HttpRequest
 
 from . import services
@@ -19,6 +18,13 @@ class ClientAddForm(forms.ModelForm):  # type: ignore[type-arg]
         model = Client
         fields = ["name"]
 
+    def clean_slug(self) -> str:
+        slug = str(self.cleaned_data["slug"]).strip().lower()
+        problem = services.slug_problem(slug)
+        if problem:
+            raise forms.ValidationError(problem)
+        return slug
+
 
 class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Membership
@@ -32,6 +38,9 @@ class ClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     search_fields = ["name", "schema_name"]
     readonly_fields = ["schema_name", "is_template", "created_at"]
     inlines = [MembershipInline]
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
+        return self.inlines if obj is not None else []
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         if obj is None:
@@ -51,11 +60,7 @@ class ClientAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             super().save_model(request, obj, form, change)
             return
         admin_user, _ = services.user_get_or_create(email=form.cleaned_data["admin_email"])
-        try:
-            created = services.client_create(name=obj.name, slug=form.cleaned_data["slug"], admin=admin_user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            raise
+        created = services.client_create(name=obj.name, slug=form.cleaned_data["slug"], admin=admin_user)
         obj.pk = created.pk
         obj.schema_name = created.schema_name
 

@@ -37,15 +37,26 @@ def platform_setup() -> Client:
     return public
 
 
+RESERVED_SLUGS = {"public", "www", "admin", "api", "static", "media"}
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why a slug cannot name a new client (schema and sub-domain), or None."""
+    if not SLUG_RE.match(slug):
+        return "A slug is 2-31 lower-case letters or digits, starting with a letter."
+    if slug in RESERVED_SLUGS:
+        return f"'{slug}' is reserved."
+    if Client.objects.filter(schema_name=slug).exists():
+        return f"A client with the slug '{slug}' already exists."
+    return None
+
+
 def client_create(*, name: str, slug: str, admin: User | None = None) -> Client:
     """Create a client, its schema (cloned from the template) and domain; make `admin` its client admin."""
     slug = slug.strip().lower()
-    if not SLUG_RE.match(slug):
-        raise ValidationError({"slug": "A slug is 2-31 lower-case letters or digits, starting with a letter."})
-    if slug in {"public", "www", "admin", "api", "static", "media"}:
-        raise ValidationError({"slug": f"'{slug}' is reserved."})
-    if Client.objects.filter(schema_name=slug).exists():
-        raise ValidationError({"slug": f"A client with the slug '{slug}' already exists."})
+    problem = slug_problem(slug)
+    if problem:
+        raise ValidationError({"slug": problem})
     if not name.strip():
         raise ValidationError({"name": "A client needs a name."})
     # The schema is created by Client.save (DDL is transactional in PostgreSQL, so a failure leaves nothing).

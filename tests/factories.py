@@ -38,8 +38,8 @@ class Team:
         }[Role(role)]
 
 
-def make_user(email: str) -> User:
-    return User.objects.create_user(email=email, password=PASSWORD, full_name=email.split("@")[0].title())
+def make_user(email: str, full_name: str = "") -> User:
+    return User.objects.create_user(email=email, password=PASSWORD, full_name=full_name)
 
 
 def make_team(slug: str, other_slug: str, email_tag: str = "") -> Team:
@@ -48,10 +48,10 @@ def make_team(slug: str, other_slug: str, email_tag: str = "") -> Team:
     tag = f"-{email_tag}" if email_tag else ""
     people = {}
     for role in Role:
-        user = make_user(f"{role.value.replace('_', '-')}{tag}@{slug}.test")
+        user = make_user(f"{role.value.replace('_', '-')}{tag}@{slug}.test", f"{client.name} {role.label}")
         Membership.objects.create(user=user, client=client, role=role)
         people[role] = user
-    outsider = make_user(f"outsider{tag}@{other_slug}.test")
+    outsider = make_user(f"outsider{tag}@{other_slug}.test", f"{other.name} outsider")
     Membership.objects.create(user=outsider, client=other, role=Role.CLIENT_ADMIN)
     return Team(
         client=client,

@@ -66,3 +66,11 @@ def elapsed(started: datetime | None, finished: datetime | None) -> str:
         return f"{minutes} min {secs} s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes} min"
+
+
+@register.simple_tag
+def flow_type_choices() -> list[tuple[str, str]]:
+    """The flow types a person can start (those of DESIGN.md; others are registered by code for itself)."""
+    from flows.models import FlowType
+
+    return [(value, str(label)) for value, label in FlowType.choices if value in registry.flow_types()]

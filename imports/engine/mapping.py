@@ -37,6 +37,9 @@ KNOWN_UNMAPPED: Final = 0.95
 CONTAINED_MIN_COVERAGE: Final = 0.5
 FUZZY_CUTOFF: Final = 0.85
 FUZZY_MIN_LENGTH: Final = 5
+# Header and values agreeing make a candidate this much surer, up to the cap (a synonym's confidence).
+AGREEMENT_BONUS: Final = 0.05
+AGREEMENT_CAP: Final = 0.9
 # A column that loses its field to a better one falls back only to a candidate at least this sure.
 FALLBACK_MIN: Final = 0.7
 
@@ -361,7 +364,18 @@ def _candidates(
     candidates.extend(_synonym_candidates(context, index))
     if index.kind == "assets":
         for name, share, description in sniffed(context.values):
-            candidates.append(context.fit(name, round(0.6 + 0.2 * share, 2), f"values look like {description}"))
+            confidence = round(0.6 + 0.2 * share, 2)
+            agreeing = [i for i, c in enumerate(candidates) if c.field == name]
+            if agreeing:
+                # The header and the values say the same: one candidate, surer than either.
+                by_header = candidates[agreeing[0]]
+                candidates[agreeing[0]] = replace(
+                    by_header,
+                    confidence=max(by_header.confidence, round(min(AGREEMENT_CAP, confidence + AGREEMENT_BONUS), 2)),
+                    reason=f"{by_header.reason}; values look like {description}",
+                )
+            else:
+                candidates.append(context.fit(name, confidence, f"values look like {description}"))
     if not candidates:
         return [_Candidate(None, 0.0, "no field matches this header or its values; kept in custom_attributes")]
     return sorted(candidates, key=lambda c: (c.field is not None, c.confidence), reverse=True)

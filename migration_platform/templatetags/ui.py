@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.forms import BoundField
 from django.http import QueryDict
 from django.utils.html import format_html
 
@@ -38,3 +39,16 @@ def sort_header(query: QueryDict, field: str, label: str, current: str) -> str:
         label,
         icon,
     )
+
+
+WIDGET_CLASSES = {"checkbox": "form-check-input", "select": "form-select", "range": "form-range"}
+
+
+@register.filter
+def bootstrap(field: BoundField) -> str:
+    """Render a form field's widget with Bootstrap's class for its kind, marked invalid when it has errors."""
+    kind = field.widget_type
+    if kind == "number" and getattr(field.field.widget, "input_type", "") == "range":
+        kind = "range"
+    attrs = {"class": WIDGET_CLASSES.get(kind, "form-control") + (" is-invalid" if field.errors else "")}
+    return field.as_widget(attrs=attrs)

@@ -14,7 +14,6 @@ from ai.field_mapping_review import ColumnSuggestion, FieldMappingReview, field_
 from ai.models import LLMCall
 from engagements.models import Engagement
 from tests.ai.stub_llm import StubLLM
-from tests.factories import Team
 
 TARGETS = ["hostname", "ip_address", "operating_system", "cpu_count", "memory_gb"]
 MODEL = "stub-org/stub-model"
@@ -44,7 +43,7 @@ def llm_off(settings: Any) -> None:
 
 
 @pytest.fixture
-def in_acme(team: Team) -> Iterator[Engagement]:
+def in_acme(db: None) -> Iterator[Engagement]:
     """Inside Acme's schema, with an engagement to log calls against."""
     with schema_context("acme"):
         yield Engagement.objects.create(name="Datacentre exit " + secrets.token_hex(3))
@@ -79,3 +78,22 @@ def review(engagement: Engagement, cols: list[ColumnSuggestion]) -> CrewResult[F
 
 def logged(engagement: Engagement) -> list[LLMCall]:
     return list(LLMCall.objects.filter(engagement_id=engagement.pk).order_by("pk"))
+
+
+def make_calls(engagement: Engagement, outcomes: list[str], **fields: Any) -> list[LLMCall]:
+    """Log rows as the runtime would write them (in the current schema): 100 in, 20 out, 200 ms each."""
+    return [
+        LLMCall.objects.create(
+            engagement_id=engagement.pk,
+            flow_id=fields.get("flow_id", 3),
+            phase=fields.get("phase", "classification"),
+            job="asset_classification",
+            model=MODEL,
+            prompt_tokens=0 if outcome == "cached" else 100,
+            completion_tokens=0 if outcome == "cached" else 20,
+            latency_ms=5 if outcome == "cached" else 200,
+            outcome=outcome,
+            prompt_hash="a" * 64,
+        )
+        for outcome in outcomes
+    ]

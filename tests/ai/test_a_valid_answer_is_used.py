@@ -19,9 +19,7 @@ def test_the_llms_answer_is_used_in_the_order_of_the_columns(llm_on: StubLLM, in
     ]
 
 
-def test_it_talks_to_the_configured_endpoint_over_openai_chat_completions(
-    llm_on: StubLLM, in_acme: Engagement
-) -> None:
+def test_it_talks_to_the_configured_endpoint_over_openai_chat_completions(llm_on: StubLLM, in_acme: Engagement) -> None:
     cols = columns()
     llm_on.answer_json(llm_answer(cols))
 

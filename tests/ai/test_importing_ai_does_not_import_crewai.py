@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -23,7 +24,7 @@ def test_importing_the_ai_app_and_its_urls_leaves_crewai_unimported() -> None:
         capture_output=True,
         text=True,
         timeout=120,
-        env={"DJANGO_SETTINGS_MODULE": "migration_platform.settings", "PATH": "/usr/bin:/bin"},
+        env=dict(os.environ, DJANGO_SETTINGS_MODULE="migration_platform.settings"),
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
@@ -40,7 +41,7 @@ def test_the_lazy_import_switches_crewais_network_features_off() -> None:
         " os.environ['CREWAI_TRACING_ENABLED'], os.environ['CREWAI_DISABLE_VERSION_CHECK'])\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120, env={"PATH": "/usr/bin:/bin"}
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120, env=dict(os.environ)
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["true", "true", "false", "true"]

@@ -18,15 +18,11 @@ def test_a_model_without_a_key_means_deterministic_only(llm_on: StubLLM, setting
     assert llm_config() is None
 
 
-def test_the_engine_answers_without_any_http_call_or_log(
-    stub: StubLLM, llm_off: None, in_acme: Engagement
-) -> None:
+def test_the_engine_answers_without_any_http_call_or_log(stub: StubLLM, llm_off: None, in_acme: Engagement) -> None:
     cols = columns()
     stub.answer_json({"mappings": []})
 
-    result = field_mapping_review(
-        columns=cols, target_fields=TARGETS, context=CallContext(engagement_id=in_acme.pk)
-    )
+    result = field_mapping_review(columns=cols, target_fields=TARGETS, context=CallContext(engagement_id=in_acme.pk))
 
     assert result.source == "engine" and "No LLM" in result.reason
     assert [(m.source, m.target, m.confidence) for m in result.output.mappings] == [

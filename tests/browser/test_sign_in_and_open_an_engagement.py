@@ -47,3 +47,33 @@ def test_a_consultant_signs_in_and_opens_an_engagement_that_goes_live(
     page.screenshot(path=str(SCREENSHOTS / "03-engagement.png"), full_page=True)
     assert not [e for e in errors if "Content Security Policy" in e or "Uncaught" in e], errors
     page.close()
+
+
+def test_a_client_admin_invites_someone_and_creates_an_api_token(
+    live_tenant: Team, live_server_url: str, browser: Any
+) -> None:
+    port = live_server_url.rsplit(":", 1)[1]
+    base = f"http://{live_tenant.host}:{port}"
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", live_tenant.owner.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{base}/engagements/new/")
+    page.fill("input[name=name]", "")
+    page.click("main button[type=submit]")
+    assert page.locator("[data-field-error=name]").is_visible()
+    page.screenshot(path=str(SCREENSHOTS / "04-engagement-form-errors.png"), full_page=True)
+    page.click("text=People")
+    page.fill("input[name=email]", "new.colleague@example.test")
+    page.select_option("select[name=role]", "analyst")
+    page.click("text=Send invitation")
+    page.locator(".alert-success").filter(has_text="Invitation sent").wait_for()
+    assert page.locator("li.list-group-item", has_text="new.colleague@example.test").is_visible()
+    page.screenshot(path=str(SCREENSHOTS / "05-people.png"), full_page=True)
+    page.click("[data-testid=user-menu]")
+    page.click("text=API tokens")
+    page.fill("input[name=name]", "CMDB sync")
+    page.click("text=Create token")
+    assert page.locator("[data-testid=new-token]").inner_text().startswith("mpt_")
+    page.close()

@@ -93,7 +93,7 @@ def make_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[Cell]]]) -> Path:
 
 def make_rvtools_4x(path: Path, *, vinfo_first: bool = True) -> Path:
     """An RVTools 4.x export: vInfo (first unless told otherwise), vCPU, vMemory, vDisk and vNetwork."""
-    vinfo = {"vInfo": [RVTOOLS_4X_VINFO_HEADERS, *RVTOOLS_4X_VINFO_ROWS]}
+    vinfo: dict[str, Sequence[Sequence[Cell]]] = {"vInfo": [RVTOOLS_4X_VINFO_HEADERS, *RVTOOLS_4X_VINFO_ROWS]}
     sheets = {**vinfo, **RVTOOLS_4X_OTHER_SHEETS} if vinfo_first else {**RVTOOLS_4X_OTHER_SHEETS, **vinfo}
     return make_xlsx(path, sheets)
 
