@@ -34,7 +34,10 @@ def engagement_get_by_name(*, name: str) -> Engagement | None:
 
 
 def engagement_name_taken(*, name: str, exclude_pk: int | None = None) -> bool:
-    return Engagement.objects.filter(name__iexact=name.strip()).exclude(pk=exclude_pk).exists()
+    clashes = Engagement.objects.filter(name__iexact=name.strip())
+    if exclude_pk is not None:
+        clashes = clashes.exclude(pk=exclude_pk)
+    return clashes.exists()
 
 
 def name_taken_message(name: str) -> str:

@@ -74,6 +74,7 @@ TENANT_APPS = [
     "engagements",
     "ai",
     "flows",
+    "inventory",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -231,6 +232,8 @@ LLM_MODEL = env("LLM_MODEL", "")
 LLM_API_BASE = env("LLM_API_BASE", "https://api.deepinfra.com/v1/openai")
 LLM_API_KEY = env("LLM_API_KEY", "")
 LLM_TIMEOUT_SECONDS = float(env("LLM_TIMEOUT_SECONDS", "60"))
+LLM_CREW_TIMEOUT_SECONDS = float(env("LLM_CREW_TIMEOUT_SECONDS", str(3 * LLM_TIMEOUT_SECONDS)))
+LLM_CACHE_TTL_SECONDS = int(env("LLM_CACHE_TTL_SECONDS", str(7 * 24 * 3600)))
 
 LOGGING = {
     "version": 1,

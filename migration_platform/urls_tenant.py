@@ -18,6 +18,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("engagements.api.urls")),
     path("", include("ai.api.urls")),
     path("", include("flows.api.urls")),
+    path("", include("inventory.api.urls")),
     path("", include(api_router.urls)),
 ]
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("", tenant_home_view, name="home"),
     path("accounts/", include("accounts.urls")),
     path("engagements/", include("engagements.urls")),
+    path("engagements/<int:engagement_pk>/inventory/", include("inventory.urls")),
     path("", include("ai.urls")),
     path("", include("flows.urls")),
     path("people/", tenant_views.people_view, name="people"),

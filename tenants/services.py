@@ -59,6 +59,8 @@ def client_create(*, name: str, slug: str, admin: User | None = None) -> Client:
         raise ValidationError({"slug": problem})
     if not name.strip():
         raise ValidationError({"name": "A client needs a name."})
+    # Clients are rows of the public schema, whatever client the caller was working in.
+    use_public_schema()
     # The schema is created by Client.save (DDL is transactional in PostgreSQL, so a failure leaves nothing).
     with transaction.atomic():
         client = Client(schema_name=slug, name=name.strip())

@@ -54,6 +54,15 @@ def django_db_setup(django_db_blocker: Any) -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def back_to_the_public_schema() -> Iterator[None]:
+    """A request to a client host leaves the connection in that client's schema: reset it after each test."""
+    yield
+    from tenants.db import use_public_schema
+
+    use_public_schema()
+
+
 @pytest.fixture
 def team(db: None) -> Team:
     """Acme's owner (client admin), manager, analyst and viewer, and Globex's admin as the outsider."""
@@ -84,6 +93,7 @@ def live_tenant(django_db_blocker: Any) -> Iterator[Team]:
 
     slug = "live" + secrets.token_hex(4)
     with django_db_blocker.unblock():
+        use_public_schema()
         client_create(name=f"Live {slug}", slug=slug)
         team = make_team(slug, "globex", email_tag=slug)
     try:

@@ -50,5 +50,5 @@ def bootstrap(field: BoundField) -> str:
     kind = field.widget_type
     if kind == "number" and getattr(field.field.widget, "input_type", "") == "range":
         kind = "range"
-    attrs = {"class": WIDGET_CLASSES.get(kind, "form-control") + (" is-invalid" if field.errors else "")}
+    attrs: dict[str, str | bool] = {"class": WIDGET_CLASSES.get(kind, "form-control") + (" is-invalid" if field.errors else "")}
     return field.as_widget(attrs=attrs)
