@@ -8,6 +8,7 @@ waits; `--sync` runs every phase in the command's process; `--no-wait` returns o
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -98,14 +99,18 @@ def follow_flow(
     """Drive or watch a started flow as cli.md says, print its result, and return the exit code."""
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    while not no_wait:
-        if sync:
-            services.flow_run_inline(flow=flow, after_phase=lambda done: err.write(_progress_line(done)))
-        flow = _wait(flow, stderr=err, poll_seconds=poll_seconds)
-        if flow.status == FlowStatus.WAITING_FOR_INPUT and approve:
-            services.gate_approve(flow=flow, user=user, actor=command_actor(user), comment=FROM_THE_COMMAND_LINE)
-            continue
-        break
+    # In --sync mode nothing is sent to the workers, not even the phase after an approved gate.
+    with services.running_inline() if sync else contextlib.nullcontext():
+        while not no_wait:
+            if sync:
+                services.flow_run_inline(
+                    flow=flow, after_phase=lambda run: err.write(f"  {run.name}: {run.status}. {run.message}\n")
+                )
+            flow = _wait(flow, stderr=err, poll_seconds=poll_seconds)
+            if flow.status == FlowStatus.WAITING_FOR_INPUT and approve:
+                services.gate_approve(flow=flow, user=user, actor=command_actor(user), comment=FROM_THE_COMMAND_LINE)
+                continue
+            break
     flow.refresh_from_db()
     result = selectors.flow_result(flow=flow)
     print_result(result, json_output=json_output, stdout=out)

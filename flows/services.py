@@ -99,22 +99,33 @@ def running_inline() -> Iterator[None]:
         _inline.reset(token)
 
 
+SEND_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+
+
 def _send(phase_run_id: int, countdown: float) -> None:
     from .tasks import run_phase
 
     try:
-        run_phase.apply_async(args=[phase_run_id], countdown=countdown or None)
+        # A short publish retry: if the broker is down, the watchdog resends once it is back.
+        run_phase.apply_async(args=[phase_run_id], countdown=countdown or None, retry_policy=SEND_RETRY)
     except Exception as error:  # noqa: BLE001 - a broker outage must not undo the state change: the watchdog resends
         logger.warning("Could not queue phase run %s (%s); the watchdog will send it again.", phase_run_id, error)
 
 
-def _schedule(run: PhaseRun, *, countdown: float = 0) -> None:
-    """Queue the phase once the transaction commits (never before: the worker must see the row)."""
+def _schedule(run: PhaseRun, *, countdown: float = 0, note: _Announcement | None = None) -> None:
+    """Queue the phase once the transaction commits (never before: the worker must see the row).
+
+    With a note, the task is sent right after the note's broadcast, so that pages see this change before
+    whatever the worker does next.
+    """
     run.enqueued_at = timezone.now()
     PhaseRun.objects.filter(pk=run.pk).update(enqueued_at=run.enqueued_at)
     if _inline.get():
         return
-    transaction.on_commit(lambda: _send(run.pk, countdown))
+    if note is not None:
+        note.sends.append((run.pk, countdown))
+    else:
+        transaction.on_commit(lambda: _send(run.pk, countdown))
 
 
 # --- broadcasting -----------------------------------------------------------------------------------------
@@ -126,6 +137,7 @@ class _Announcement:
     phases: list[PhaseRun] = field(default_factory=list)
     events: list[FlowEvent] = field(default_factory=list)
     table: bool = False
+    sends: list[tuple[int, float]] = field(default_factory=list)  # phase runs to queue after the broadcast
 
 
 def _announce_on_commit(note: _Announcement) -> None:
@@ -144,6 +156,8 @@ def _announce_on_commit(note: _Announcement) -> None:
             )
         except Exception:  # a page missing an update must never fail the flow (it catches up on reconnect)
             logger.exception("Broadcasting flow %s failed", note.flow.pk)
+        for phase_run_id, countdown in note.sends:
+            _send(phase_run_id, countdown)
 
     transaction.on_commit(send)
 
@@ -194,7 +208,8 @@ def _label(flow: Flow, phase: str) -> str:
     return registry.phase_label(flow.type, phase)
 
 
-def _set_flow_status(note: _Announcement, status: str, *, actor: str, detail: str = "", phase: str = "") -> None:
+def _set_flow_status(note: _Announcement, status: str, *, actor: str, detail: str = "") -> None:
+    """Change the flow's own status; its event has no phase (a phase's events name theirs)."""
     flow = note.flow
     before = flow.status
     if before == status:
@@ -207,7 +222,7 @@ def _set_flow_status(note: _Announcement, status: str, *, actor: str, detail: st
         flow.finished_at = now
     elif flow.finished_at is not None:
         flow.finished_at = None
-    _event(note, actor=actor, from_status=before, to_status=status, detail=detail, phase=phase)
+    _event(note, actor=actor, from_status=before, to_status=status, detail=detail)
 
 
 def _set_phase_status(
@@ -250,7 +265,7 @@ def _advance(note: _Announcement, *, actor: str) -> None:
     flow.current_phase = following.name
     if flow.status == FlowStatus.RUNNING:
         flow.message = f"{_label(flow, following.name)}: queued"
-        _schedule(following)
+        _schedule(following, note=note)
 
 
 # --- starting ---------------------------------------------------------------------------------------------
@@ -290,7 +305,7 @@ def flow_start(
         )
         note = _Announcement(flow=flow, phases=list(flow.phases.order_by("order")), table=True)
         _event(note, actor=who, to_status=FlowStatus.PENDING, detail=f"Started a {flow.get_type_display()} flow")
-        _schedule(note.phases[0])
+        _schedule(note.phases[0], note=note)
         _announce_on_commit(note)
     return flow
 
@@ -401,7 +416,7 @@ def _phase_finish(*, run_id: int, worker_id: str, output: dict[str, Any], gate: 
         _set_phase_status(note, run, PhaseStatus.WAITING_FOR_INPUT, actor=actor, detail=run.message)
         flow.message = f"{_label(flow, run.name)}: waiting for a decision"
         if flow.status in (FlowStatus.RUNNING, FlowStatus.PENDING):
-            _set_flow_status(note, FlowStatus.WAITING_FOR_INPUT, actor=actor, phase=run.name, detail=run.message)
+            _set_flow_status(note, FlowStatus.WAITING_FOR_INPUT, actor=actor, detail=flow.message)
     else:
         run.finished_at = now
         run.message = str(output.get("summary") or "Done")[:500]
@@ -427,7 +442,7 @@ def _phase_fail(*, run_id: int, worker_id: str, error: BaseException, trace: str
         _set_phase_status(note, run, PhaseStatus.FAILED, actor=f"worker {worker_id}", detail=message)
         if flow.status != FlowStatus.CANCELLED:
             flow.message = f"{_label(flow, run.name)} failed: {message}"[:500]
-            _set_flow_status(note, FlowStatus.FAILED, actor=f"worker {worker_id}", phase=run.name, detail=message)
+            _set_flow_status(note, FlowStatus.FAILED, actor=f"worker {worker_id}", detail=flow.message)
         _save(note, run)
 
 
@@ -461,12 +476,12 @@ def _phase_interrupted(*, run_id: int, worker_id: str, reason: str) -> None:
             run.message = "Queued"
             run.progress = 0
             _set_phase_status(note, run, PhaseStatus.PENDING, actor=actor, detail=f"Stopped ({reason}); queued again")
-            _schedule(run)
+            _schedule(run, note=note)
         _save(note, run)
 
 
 def flow_run_inline(
-    *, flow: Flow, worker_id: str | None = None, after_phase: Callable[[Flow], object] | None = None
+    *, flow: Flow, worker_id: str | None = None, after_phase: Callable[[PhaseRun], object] | None = None
 ) -> Flow:
     """Run the flow's phases one after the other in this process until it ends, waits, pauses or fails.
 
@@ -483,8 +498,8 @@ def flow_run_inline(
                 flow.refresh_from_db()
                 return flow
             if after_phase is not None:
-                flow.refresh_from_db()
-                after_phase(flow)
+                following.refresh_from_db()
+                after_phase(following)
 
 
 # --- what people do ---------------------------------------------------------------------------------------
@@ -503,7 +518,7 @@ def flow_pause(*, flow: Flow, user: User | None = None, actor: str | None = None
         note = _Announcement(flow=flow, table=False)
         running = flow.phases.filter(status=PhaseStatus.RUNNING).exists()
         flow.message = "Paused: the running phase stops at its next checkpoint" if running else "Paused"
-        _set_flow_status(note, FlowStatus.PAUSED, actor=actor_for(user, actor), phase=flow.current_phase)
+        _set_flow_status(note, FlowStatus.PAUSED, actor=actor_for(user, actor), detail=flow.message)
         _save(note)
     return flow
 
@@ -519,9 +534,9 @@ def flow_resume(*, flow: Flow, user: User | None = None, actor: str | None = Non
         running = next((p for p in phases if p.status == PhaseStatus.RUNNING), None)
         if waiting is not None:
             flow.message = f"{_label(flow, waiting.name)}: waiting for a decision"
-            _set_flow_status(note, FlowStatus.WAITING_FOR_INPUT, actor=who, phase=waiting.name, detail="Resumed")
+            _set_flow_status(note, FlowStatus.WAITING_FOR_INPUT, actor=who, detail="Resumed")
         else:
-            _set_flow_status(note, FlowStatus.RUNNING, actor=who, phase=flow.current_phase, detail="Resumed")
+            _set_flow_status(note, FlowStatus.RUNNING, actor=who, detail="Resumed")
             if running is None:
                 for phase in phases:
                     if phase.status == PhaseStatus.PENDING:
@@ -551,7 +566,7 @@ def flow_cancel(*, flow: Flow, user: User | None = None, actor: str | None = Non
             _set_phase_status(note, run, PhaseStatus.CANCELLED, actor=who, event=False)
             run.save()
         flow.message = "Cancelled"
-        _set_flow_status(note, FlowStatus.CANCELLED, actor=who, phase=flow.current_phase)
+        _set_flow_status(note, FlowStatus.CANCELLED, actor=who)
         _save(note)
     return flow
 
@@ -578,8 +593,8 @@ def phase_retry(*, flow: Flow, user: User | None = None, actor: str | None = Non
         # Phases after it that never ran (cancelled by a cancel, say) run again too.
         flow.current_phase = run.name
         flow.message = f"{_label(flow, run.name)}: queued for retry"
-        _set_flow_status(note, FlowStatus.PENDING, actor=who, phase=run.name, detail="Retry of a failed phase")
-        _schedule(run)
+        _set_flow_status(note, FlowStatus.PENDING, actor=who, detail=f"Retry of {_label(flow, run.name)}")
+        _schedule(run, note=note)
         _save(note, run)
     return flow
 
@@ -616,7 +631,7 @@ def gate_approve(
         run.message = f"Approved by {who}"[:500]
         detail = f"Approved{': ' + comment.strip() if comment.strip() else ''}"
         _set_phase_status(note, run, PhaseStatus.COMPLETED, actor=who, detail=detail)
-        _set_flow_status(note, FlowStatus.RUNNING, actor=who, phase=run.name, detail="Decision made")
+        _set_flow_status(note, FlowStatus.RUNNING, actor=who, detail=f"{_label(flow, run.name)}: decided")
         _advance(note, actor=who)
         _save(note, run)
     return flow
@@ -688,7 +703,7 @@ def _recover(*, run_id: int, now: datetime, report: SweepReport, schema: str) ->
             run.message = "Failed: its worker stopped responding"
             _set_phase_status(note, run, PhaseStatus.FAILED, actor=WATCHDOG, detail=message)
             flow.message = f"{_label(flow, run.name)} failed: its worker stopped responding"
-            _set_flow_status(note, FlowStatus.FAILED, actor=WATCHDOG, phase=run.name, detail=message)
+            _set_flow_status(note, FlowStatus.FAILED, actor=WATCHDOG, detail=flow.message)
             report.failed.append(label)
         else:
             wait = retry_backoff(attempts=run.auto_attempts)
@@ -701,8 +716,8 @@ def _recover(*, run_id: int, now: datetime, report: SweepReport, schema: str) ->
             detail = f"Worker {lost} stopped sending heartbeats (last at {seen}); retrying in {wait:.0f} s"
             _set_phase_status(note, run, PhaseStatus.PENDING, actor=WATCHDOG, detail=detail)
             flow.message = f"{_label(flow, run.name)}: {run.message}"[:500]
-            _set_flow_status(note, FlowStatus.PENDING, actor=WATCHDOG, phase=run.name, detail="Waiting for a worker")
-            _schedule(run, countdown=wait)
+            _set_flow_status(note, FlowStatus.PENDING, actor=WATCHDOG, detail="Waiting for a worker")
+            _schedule(run, countdown=wait, note=note)
             report.retried.append(label)
         _save(note, run)
 

@@ -27,6 +27,7 @@ from rest_framework.test import APIClient
 from tests.factories import PASSWORD, Team, make_team
 
 ROOT = Path(__file__).resolve().parent.parent
+os.environ["DJANGO_TESTING"] = "1"  # inherited by the daphne and Celery processes the tests start
 
 
 def _admin_url() -> str:

@@ -549,10 +549,3 @@ def detect_format(headers: Sequence[str], *, sheet: str | None = None) -> Format
         if best is None or (hits, coverage) > best[:2]:
             best = (hits, coverage, spec)
     return best[2] if best else GENERIC
-
-
-def format_named(name: str) -> FormatSpec:
-    for spec in (*FORMATS, GENERIC):
-        if spec.name == name:
-            return spec
-    raise KeyError(f"unknown format {name!r}; known: {', '.join(FORMAT_NAMES)}")

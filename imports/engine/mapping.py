@@ -164,8 +164,6 @@ class _Candidate:
 class _Column:
     index: int
     header: str
-    info: HeaderInfo
-    values: ValueProfile
     candidates: tuple[_Candidate, ...]
 
 
@@ -176,11 +174,10 @@ def suggest(
     learned: Mapping[str, str | None] | None = None,
 ) -> Suggestion:
     """Suggest a mapping for every column of `table`, in file order. Only the table's sample rows are read."""
-    spec = detect_format(table.headers, sheet=table.sheet)
-    kind = kind or detect_kind(table.headers, spec)
-    if spec.kind != kind:
-        # The file's format knows another kind's columns (a Konveyor file read as assets): headers decide.
-        spec = GENERIC
+    detected = detect_format(table.headers, sheet=table.sheet)
+    kind = kind or detect_kind(table.headers, detected)
+    # A format's known columns are of its own kind; a Konveyor file read as assets is mapped by its words.
+    spec = detected if detected.kind == kind else GENERIC
     fields = FIELDS_BY_KIND[kind]
     # A person's correction is kept when it names a field of this kind that may take a column.
     learned_by_key = {
@@ -193,19 +190,15 @@ def suggest(
         values = profile(value_columns[index]) if value_columns else EMPTY_PROFILE
         context = _ColumnContext(info, values, fields)
         candidates = _candidates(header, context, spec, INDEXES[kind], learned_by_key)
-        columns.append(_Column(index, header, info, values, tuple(candidates)))
+        columns.append(_Column(index, header, tuple(candidates)))
     chosen = _resolve(columns)
-    mappings = [
-        ColumnMapping(
-            c.header,
-            chosen[c.index].field,
-            chosen[c.index].confidence,
-            chosen[c.index].transform,
-            chosen[c.index].reason,
+    mappings = []
+    for c in columns:
+        decision = chosen[c.index]
+        mappings.append(
+            ColumnMapping(c.header, decision.field, decision.confidence, decision.transform, decision.reason)
         )
-        for c in columns
-    ]
-    return Suggestion(spec.name, kind, table.sheet, table.header_row, mappings, _summed(columns, chosen, spec))
+    return Suggestion(detected.name, kind, table.sheet, table.header_row, mappings, _summed(columns, chosen, spec))
 
 
 def detect_kind(headers: Sequence[str], spec: FormatSpec | None = None) -> Kind:
@@ -224,6 +217,10 @@ def _exact_field(index: SynonymIndex, info: HeaderInfo) -> str | None:
         return index.field_names[info.key]
     synonym = index.by_key.get(info.base_key)
     return synonym.field if synonym else None
+
+
+class _Unconvertible(Exception):
+    """The column's unit has no transform into its field's unit (cli.md lists the transforms)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,11 +248,10 @@ class _ColumnContext:
             if self.fields[name].derived:
                 return _Candidate(None, confidence, f"{reason}; {name} is derived, never mapped")
             redirected = self._redirect(name)
+            unit = _UNIT_LABELS.get(self.info.unit or "", self.info.unit)
             if redirected is None:
-                unit = _UNIT_LABELS.get(self.info.unit or "", self.info.unit)
                 return _Candidate(None, confidence, f"{reason}; the header's unit ({unit}) does not fit {name}")
             if redirected != name:
-                unit = _UNIT_LABELS.get(self.info.unit or "", self.info.unit)
                 reason = f"{reason}; its unit ({unit}) makes it {redirected}"
                 name = redirected
             peak = self._peak(name)
@@ -265,11 +261,12 @@ class _ColumnContext:
             if peak != name:
                 reason = f"{reason}; a peak, so {peak}"
                 name = peak
-        target = self.fields[name]
-        transform, note = self._transform(target, known.unit if known else None, negate or bool(known and known.negate))
-        if transform == "":
-            return _Candidate(None, confidence, f"{reason}; {note}")
-        return _Candidate(name, confidence, reason + note, transform or None, sum_into)
+        negate = negate or bool(known and known.negate)
+        try:
+            transform, note = self._transform(self.fields[name], known.unit if known else None, negate)
+        except _Unconvertible as problem:
+            return _Candidate(None, confidence, f"{reason}; {problem}")
+        return _Candidate(name, confidence, reason + note, transform, sum_into)
 
     def _redirect(self, name: str) -> str | None:
         header_dimension = self.info.dimension
@@ -293,7 +290,7 @@ class _ColumnContext:
         return name
 
     def _transform(self, target: Field, format_unit: str | None, negate: bool) -> tuple[str | None, str]:
-        """(transform, note for the reason). An empty-string transform means no transform can convert."""
+        """(transform, note for the reason); _Unconvertible where no transform converts the unit."""
         if target.type == "list":
             return "split_list", ""
         if target.type == "vocabulary":
@@ -302,12 +299,15 @@ class _ColumnContext:
             return ("not_bool", "; true means physical") if negate else ("to_bool", "")
         values = self.values
         if target.unit is not None:
+            if values.mixed_units:
+                units = ", ".join(_UNIT_LABELS[u] for u in values.mixed_units)
+                raise _Unconvertible(f"values are written in several units ({units}); no one transform fits them")
             unit, note = self._source_unit(target, format_unit)
             if unit is None:
                 return ("decimal_comma", "; values use a decimal comma") if values.decimal_comma else (None, "")
             conversions = _CONVERSIONS[target.unit]
             if unit not in conversions:
-                return "", f"no transform converts {_UNIT_LABELS[unit]} to {_UNIT_LABELS[target.unit]}"
+                raise _Unconvertible(f"no transform converts {_UNIT_LABELS[unit]} to {_UNIT_LABELS[target.unit]}")
             transform = conversions[unit]
             if transform is None:
                 quiet = "" if self.info.unit is not None else note
@@ -348,7 +348,6 @@ def _candidates(
         if target is None:
             return [_Candidate(None, 1.0, LEARNED_REASON)]
         return [context.fit(target, 1.0, LEARNED_REASON, trusted=True)]
-    candidates: list[_Candidate] = []
     known = spec.known(header)
     if known is not None:
         reason = f"known {spec.label} header"
@@ -359,6 +358,7 @@ def _candidates(
             reason = f"{reason} ({known.note})"
         # The format's own meaning of its header outranks any reading of the words.
         return [context.fit(known.field, known.confidence, reason, known=known)]
+    candidates: list[_Candidate] = []
     if info.key in index.field_names:
         candidates.append(context.fit(index.field_names[info.key], CANONICAL, "canonical field name"))
     candidates.extend(_synonym_candidates(context, index))

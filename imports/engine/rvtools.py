@@ -61,5 +61,8 @@ def rvtools_enrichment(table: Table) -> dict[str, VmExtras]:
                     found = extras[cells[vm]]
                     found.disk_count += 1
                     if capacity is not None and cells[capacity].strip():
-                        found.storage_gb = round(found.storage_gb + parse_number(cells[capacity]) / 1024, 3)
+                        try:
+                            found.storage_gb = round(found.storage_gb + parse_number(cells[capacity]) / 1024, 3)
+                        except TransformError:
+                            pass  # as above: an unreadable capacity adds nothing
     return dict(extras)

@@ -7,46 +7,34 @@ where the header leaves it open (a unit written in the cells, decimal commas, ho
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from imports.engine.headers import squash, unit_of_word
-from imports.engine.transforms import TransformError, parse_number, split_list
+from imports.engine.headers import squash
+from imports.engine.transforms import (
+    TransformError,
+    decimal_separator,
+    ip_version,
+    is_mac,
+    number_and_unit,
+    split_list,
+)
 from imports.engine.vocabularies import VOCABULARIES
 
 SAMPLE_VALUES: Final = 200
 
-_IPV4 = re.compile(r"^(?:\d{1,3}\.){3}\d{1,3}$")
-_MAC = re.compile(r"^(?:[0-9a-fA-F]{2}[:-]){5}[0-9a-fA-F]{2}$|^[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}$")
 _FQDN = re.compile(r"^(?=.{4,253}$)(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z][a-zA-Z0-9-]{1,62}$")
 _OS = re.compile(
     r"\b(?:windows|win\s*20\d\d|linux|ubuntu|debian|red\s*hat|rhel|centos|rocky|almalinux|suse|sles|oracle\s+linux"
     r"|fedora|amazon\s+linux|aix|solaris|sunos|hp-?ux|freebsd|openbsd|esxi|unix|z/os|macos|mac\s+os)\b",
     re.IGNORECASE,
 )
-_NUMBER_UNIT = re.compile(r"^[-+]?[\d.,'\s]*\d\s*([a-zA-Z%]{1,10})?$")
-_COMMA_DECIMAL = re.compile(r"^[-+]?\d+(?:\.\d{3})*,\d+$")
-_DOT_DECIMAL = re.compile(r"^[-+]?\d+(?:,\d{3})*\.\d+$")
-_THOUSANDS_COMMA = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+$")
-_THOUSANDS_DOT = re.compile(r"^[-+]?\d{1,3}(?:\.\d{3})+$")
 _POWER_STATES: Final = frozenset(
     {"poweredon", "poweredoff", "suspended", "running", "stopped", "deallocated", "terminated", "paused"}
 )
 _LIST_SEPARATORS = re.compile(r"[,;\n]")
-
-
-def _is_ip(text: str, version: int) -> bool:
-    if version == 4 and not _IPV4.match(text):
-        return False
-    if version == 6 and ":" not in text:
-        return False
-    try:
-        return ipaddress.ip_address(text).version == version
-    except ValueError:
-        return False
 
 
 def _share(values: list[str], test: Iterable[bool]) -> float:
@@ -68,6 +56,8 @@ class ValueProfile:
     decimal_comma: bool = False
     # The unit written after every number ("16 GB"), when they all agree.
     unit: str | None = None
+    # Several units written after the numbers ("500 GB", "1.5 TB"): no one transform fits them all.
+    mixed_units: tuple[str, ...] = ()
     numbers: tuple[float, ...] = ()
 
     @property
@@ -96,36 +86,32 @@ def profile(values: Iterable[str]) -> ValueProfile:
     items = [split_list(v) if _LIST_SEPARATORS.search(v) else [v] for v in sample]
     numbers: list[float] = []
     units: set[str | None] = set()
-    comma_decimals = dot_decimals = 0
+    separators: list[str | None] = []
     for value in sample:
-        match = _NUMBER_UNIT.match(value)
-        if match is None:
-            continue
         try:
-            numbers.append(parse_number(value))
+            number, unit = number_and_unit(value)
         except TransformError:
             continue
-        units.add(unit_of_word(match.group(1)) if match.group(1) else None)
-        digits = value[: match.start(1)].strip() if match.group(1) else value
-        if _COMMA_DECIMAL.match(digits) and not _THOUSANDS_COMMA.match(digits):
-            comma_decimals += 1
-        elif _DOT_DECIMAL.match(digits) and not _THOUSANDS_DOT.match(digits):
-            dot_decimals += 1
+        numbers.append(number)
+        units.add(unit)
+        separators.append(decimal_separator(value))
     unit = next(iter(units)) if len(units) == 1 else None
+    written = sorted(u for u in units if u is not None)
     environment = VOCABULARIES["environment"]
     return ValueProfile(
         count=len(sample),
-        ipv4=_share(sample, (all(_is_ip(i, 4) for i in its) for its in items)),
-        ipv6=_share(sample, (all(_is_ip(i, 6) for i in its) for its in items)),
-        mac=_share(sample, (all(_MAC.match(i) for i in its) for its in items)),
+        ipv4=_share(sample, (all(ip_version(i) == 4 for i in its) for its in items)),
+        ipv6=_share(sample, (all(ip_version(i) == 6 for i in its) for its in items)),
+        mac=_share(sample, (all(is_mac(i) for i in its) for its in items)),
         os=_share(sample, (_OS.search(v) is not None for v in sample)),
-        fqdn=_share(sample, (_FQDN.match(v) is not None and not _IPV4.match(v) for v in sample)),
+        fqdn=_share(sample, (_FQDN.match(v) is not None and ip_version(v) is None for v in sample)),
         power_state=_share(sample, (squash(v) in _POWER_STATES for v in sample)),
         # Single letters ("P", "D") say too little to take a column for an environment.
         environment=_share(sample, (len(v) > 1 and environment.match(v) is not None for v in sample)),
         numeric=len(numbers) / len(sample),
-        decimal_comma=comma_decimals > 0 and dot_decimals == 0,
+        decimal_comma="," in separators and "." not in separators,
         unit=unit,
+        mixed_units=tuple(written) if len(written) > 1 else (),
         numbers=tuple(numbers),
     )
 

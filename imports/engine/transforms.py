@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Final
 
 from imports.engine.fields import Field
+from imports.engine.headers import unit_of_word
 from imports.engine.vocabularies import VOCABULARIES
 
 Value = str | int | float | bool | list[str] | None
@@ -92,38 +93,58 @@ def parse_number(raw: str, *, decimal_comma: bool = False) -> float:
     """A number from a cell: "4096", "1,024" (thousands), "3,5" (decimal comma), "1.234,5", "16 GB", "45%".
 
     A comma followed by exactly three digits is read as a thousands separator unless `decimal_comma`
-    says the file writes decimals with a comma.
+    says the file writes decimals with a comma. A unit after the number is left out (see number_and_unit).
     """
+    return number_and_unit(raw, decimal_comma=decimal_comma)[0]
+
+
+def number_and_unit(raw: str, *, decimal_comma: bool = False) -> tuple[float, str | None]:
+    """The number of a cell and the unit written after it ("16 GB" -> 16.0, "gb"); None where none is known."""
     text = raw.strip()
-    try:
-        number = float(text)
-    except ValueError:
-        pass
-    else:
-        # float() also reads "nan" and "inf", which no inventory means as a number.
-        if math.isfinite(number):
-            return number
-        raise TransformError(f"{raw!r} is not a number")
+    # The quick way first; with decimal commas a dot separates thousands, which float() would misread.
+    if not (decimal_comma and "." in text):
+        try:
+            number = float(text)
+        except ValueError:
+            pass
+        else:
+            # float() also reads "nan" and "inf", which no inventory means as a number.
+            if math.isfinite(number):
+                return number, None
+            raise TransformError(f"{raw!r} is not a number")
     match = _NUMBER_WITH_UNIT.match(text)
     if match is None:
         raise TransformError(f"{raw!r} is not a number")
-    number = re.sub(r"[\s\u00a0\u202f']", "", match.group(1))
+    digits = re.sub(r"[\s\u00a0\u202f']", "", match.group(1))
     if decimal_comma:
-        number = number.replace(".", "").replace(",", ".")
-    elif "," in number and "." in number:
+        digits = digits.replace(".", "").replace(",", ".")
+    elif "," in digits and "." in digits:
         # The separator that comes last is the decimal one: "1,234.5" and "1.234,5".
-        if number.rfind(",") > number.rfind("."):
-            number = number.replace(".", "").replace(",", ".")
+        if digits.rfind(",") > digits.rfind("."):
+            digits = digits.replace(".", "").replace(",", ".")
         else:
-            number = number.replace(",", "")
-    elif "," in number:
-        number = number.replace(",", "") if _THOUSANDS_COMMA.fullmatch(number) else number.replace(",", ".")
-    elif _THOUSANDS_DOT.fullmatch(number):
-        number = number.replace(".", "")
+            digits = digits.replace(",", "")
+    elif "," in digits:
+        digits = digits.replace(",", "") if _THOUSANDS_COMMA.fullmatch(digits) else digits.replace(",", ".")
+    elif _THOUSANDS_DOT.fullmatch(digits):
+        digits = digits.replace(".", "")
     try:
-        return float(number)
+        return float(digits), unit_of_word(match.group(2)) if match.group(2) else None
     except ValueError:
         raise TransformError(f"{raw!r} is not a number") from None
+
+
+def decimal_separator(raw: str) -> str | None:
+    """ "," or "." where a number plainly uses it as its decimal separator ("3,5", "1.234,5", "12.5");
+    None for whole numbers and for "1,024", which may be a thousand or one and a bit."""
+    match = _NUMBER_WITH_UNIT.match(raw.strip())
+    if match is None:
+        return None
+    digits = match.group(1)
+    if _THOUSANDS_COMMA.fullmatch(digits) or _THOUSANDS_DOT.fullmatch(digits):
+        return None
+    last = max(digits.rfind(","), digits.rfind("."))
+    return digits[last] if last >= 0 else None
 
 
 def split_list(raw: str) -> list[str]:
@@ -150,6 +171,24 @@ def first_label(raw: str) -> str:
     if _CANONICAL_IPV4.match(value) or ":" in value:
         return value
     return value.split(".", 1)[0]
+
+
+def ip_version(raw: str) -> int | None:
+    """4 or 6 for an IP address, None for anything else."""
+    value = raw.strip()
+    if _CANONICAL_IPV4.match(value):
+        return 4
+    try:
+        return ipaddress.ip_address(value).version
+    except ValueError:
+        return None
+
+
+def is_mac(raw: str) -> bool:
+    """A MAC address written with separators (colons, dashes or Cisco's dots). Twelve bare hex digits are
+    read by normalise_mac but not recognised here: serial numbers and ids look the same."""
+    value = raw.strip().lower()
+    return bool(_MAC_SEPARATED.match(value) or _MAC_DOTTED.match(value))
 
 
 def normalise_ip(raw: str) -> str:
@@ -259,26 +298,81 @@ def converter(field: Field, transform: str | None) -> Callable[[str], Value]:
             return _vocabulary_term(vocabulary, raw)
 
     elif field.type in ("integer", "number"):
-        factor = _FACTORS.get(transform or "", 1.0)
-        comma = transform == "decimal_comma"
-        # round(x, None) is an int: integer fields get whole numbers, the others three decimals.
-        digits = None if field.type == "integer" else 3
+        return _number_converter(field, transform)
+
+    elif transform == "first_label":
+        text = _TEXT_NORMALISERS.get(field.name, str.strip)
 
         def convert(raw: str) -> Value:
-            return round(parse_number(raw, decimal_comma=comma) * factor, digits)
+            return text(first_label(raw))
 
+    elif field.name in _TEXT_NORMALISERS:
+        convert = _TEXT_NORMALISERS[field.name]
     else:
-        text = _TEXT_NORMALISERS.get(field.name, str.strip)
-        if transform == "first_label":
-
-            def convert(raw: str) -> Value:
-                return text(first_label(raw))
-
-        else:
-            convert = text
+        return _plain_text
 
     def convert_cell(raw: str) -> Value:
         value = raw.strip()
         return None if _is_empty_stripped(value) else convert(value)
+
+    return convert_cell
+
+
+def _plain_text(raw: str) -> Value:
+    """Plain text, the commonest column, in one call: the cell stripped, or None."""
+    value = raw.strip()
+    return None if _is_empty_stripped(value) else value
+
+
+# The units a column's cells may be written in, by transform (or by the field's unit where none converts).
+_SOURCE_UNITS: Final[dict[str, frozenset[str]]] = {
+    "gb_to_mb": frozenset({"gb", "gib"}),
+    "gib_to_mb": frozenset({"gb", "gib"}),
+    "kb_to_mb": frozenset({"kb", "kib"}),
+    "mb_to_gb": frozenset({"mb", "mib"}),
+    "mib_to_gb": frozenset({"mb", "mib"}),
+    "tb_to_gb": frozenset({"tb", "tib"}),
+    "mbps_to_kbps": frozenset({"mb", "mib"}),
+    "bytes_to_kb": frozenset({"b"}),
+}
+_FIELD_UNITS: Final[dict[str, frozenset[str]]] = {
+    "mb": frozenset({"mb", "mib"}),
+    "gb": frozenset({"gb", "gib"}),
+    "kbps": frozenset({"kb", "kib"}),
+    "mhz": frozenset({"mhz"}),
+    "pct": frozenset({"pct"}),
+    "h": frozenset({"h"}),
+    "min": frozenset({"min"}),
+}
+
+
+def _number_converter(field: Field, transform: str | None) -> Callable[[str], Value]:
+    """The converter of a numeric column: most of a large file's cells go through it, so a plain number
+    is read with a single float() and only the rest takes the slower way.
+
+    A cell written with a unit other than the column's ("1.5 TB" in a column of GB) is refused rather than
+    read as a number of the column's unit.
+    """
+    factor = _FACTORS.get(transform or "", 1.0)
+    comma = transform == "decimal_comma"
+    # round(x, None) is an int: integer fields get whole numbers, the others three decimals.
+    digits = None if field.type == "integer" else 3
+    allowed = _SOURCE_UNITS.get(transform or "") or _FIELD_UNITS.get(field.unit or "")
+
+    def convert_cell(raw: str) -> Value:
+        if not comma:
+            try:
+                number = float(raw)
+                if math.isfinite(number):
+                    return round(number * factor, digits)
+            except ValueError:
+                pass
+        value = raw.strip()
+        if _is_empty_stripped(value):
+            return None
+        number, unit = number_and_unit(value, decimal_comma=comma)
+        if unit is not None and allowed is not None and unit not in allowed:
+            raise TransformError(f"{raw!r} is written in another unit than the column's")
+        return round(number * factor, digits)
 
     return convert_cell

@@ -24,6 +24,7 @@ class Step:
     status: int = 200
     content: str = ""
     delay: float = 0.0
+    tool_call: tuple[str, dict[str, Any]] | None = None
 
 
 @dataclass
@@ -48,6 +49,11 @@ class StubLLM:
 
     def answer_text(self, content: str) -> StubLLM:
         self.steps.append(Step(content=content))
+        return self
+
+    def call_tool(self, name: str, arguments: dict[str, Any]) -> StubLLM:
+        """Answer with a function call, as a model does when it wants one of the agent's tools."""
+        self.steps.append(Step(tool_call=(name, arguments)))
         return self
 
     def fail(self, status: int = 500) -> StubLLM:
@@ -116,7 +122,7 @@ class StubLLM:
                 if step.status != 200:
                     self._send(step.status, step.content.encode())
                     return
-                self._send(200, json.dumps(completion(recorded.body, step.content)).encode())
+                self._send(200, json.dumps(completion(recorded.body, step)).encode())
 
             def do_GET(self) -> None:
                 stub._record(self)
@@ -137,13 +143,24 @@ class StubLLM:
             self._server.server_close()
 
 
-def completion(request: dict[str, Any], content: str) -> dict[str, Any]:
+def completion(request: dict[str, Any], step: Step) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": step.content}
+    finish_reason = "stop"
+    if step.tool_call is not None:
+        name, arguments = step.tool_call
+        function = {"name": name, "arguments": json.dumps(arguments)}
+        message = {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [{"id": "call_1", "type": "function", "function": function}],
+        }
+        finish_reason = "tool_calls"
     return {
         "id": "chatcmpl-stub",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": request.get("model", "stub"),
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+        "choices": [{"index": 0, "message": message, "finish_reason": finish_reason}],
         "usage": {
             "prompt_tokens": PROMPT_TOKENS,
             "completion_tokens": COMPLETION_TOKENS,

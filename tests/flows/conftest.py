@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from celery import Celery
 from django.conf import settings
 from django_tenants.utils import schema_context
 
@@ -53,9 +54,14 @@ class Worker:
                 self.process.kill()
 
 
-def start_worker(*, queue: str | None = None, env: dict[str, str] | None = None) -> Worker:
+def start_worker(
+    *, queue: str | None = None, env: dict[str, str] | None = None, broker_url: str = "", pool: str = "threads"
+) -> Worker:
     """A real Celery worker subprocess that also imports the test flow types; waits until it answers."""
     from migration_platform.celery import app
+
+    if broker_url:
+        env = {**(env or {}), "REDIS_URL": broker_url, "CELERY_BROKER_URL": broker_url}
 
     queue = queue or "flows-" + secrets.token_hex(4)
     process = subprocess.Popen(
@@ -67,7 +73,7 @@ def start_worker(*, queue: str | None = None, env: dict[str, str] | None = None)
             "migration_platform",
             "worker",
             "-P",
-            "threads",
+            pool,
             "-c",
             "2",
             "-Q",
@@ -87,8 +93,9 @@ def start_worker(*, queue: str | None = None, env: dict[str, str] | None = None)
     )
     worker = Worker(queue=queue, process=process)
     deadline = time.monotonic() + 60
+    probe = Celery(broker=broker_url) if broker_url else app  # replies come back through the worker's broker
     while time.monotonic() < deadline:
-        if app.control.ping(destination=[worker.name], timeout=0.5):
+        if probe.control.ping(destination=[worker.name], timeout=0.5):
             return worker
         if process.poll() is not None:
             pytest.fail("The Celery worker exited at start")
@@ -128,10 +135,52 @@ def live_db(django_db_blocker: Any) -> Iterator[None]:
         yield
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Teams are made per test: hash their passwords fast (a browser's login needs pbkdf2: see make_login)."""
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(scope="session")
+def tenant(django_db_setup: None, django_db_blocker: Any) -> Iterator[Team]:
+    """A client with committed rows shared by this directory's worker tests (each makes its own engagement)."""
+    from django.test import override_settings
+
+    from accounts.models import User
+    from tenants.db import use_public_schema
+    from tenants.models import Client
+    from tenants.services import client_create
+    from tests.factories import make_team
+
+    slug = "flows" + secrets.token_hex(3)
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        use_public_schema()  # a request of an earlier test may have left the connection in a client's schema
+        client_create(name=f"Flows {slug}", slug=slug)
+        team = make_team(slug, "globex", email_tag=slug)
+    yield team
+    with django_db_blocker.unblock():
+        use_public_schema()
+        Client.objects.get(schema_name=slug).delete(force_drop=True)
+        User.objects.filter(email__contains=slug).delete()
+
+
 @pytest.fixture
-def engagement(live_tenant: Team, live_db: None) -> Engagement:
-    with schema_context(live_tenant.client.schema_name):
-        return Engagement.objects.create(name="Data centre exit", created_by=live_tenant.manager)
+def engagement(tenant: Team, live_db: None, request: pytest.FixtureRequest) -> Engagement:
+    with schema_context(tenant.client.schema_name):
+        return Engagement.objects.create(name=f"{request.node.name[:150]} {secrets.token_hex(2)}")
+
+
+def make_login(user: Any) -> None:
+    """Give the user a password a separate server process (daphne, with default settings) can check."""
+    from django.contrib.auth.hashers import make_password
+
+    from tests.factories import PASSWORD
+
+    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
 
 
 def wait_for(predicate: Callable[[], Any], *, timeout: float = 20, interval: float = 0.05, what: str = "") -> Any:

@@ -14,12 +14,12 @@ from .phases import SELFTEST
 
 
 def test_a_flow_runs_every_phase_in_order_on_the_worker(
-    live_tenant: Team, engagement: Engagement, flows_worker: Worker
+    tenant: Team, engagement: Engagement, flows_worker: Worker
 ) -> None:
-    schema = live_tenant.client.schema_name
+    schema = tenant.client.schema_name
     with schema_context(schema):
         flow = services.flow_start(
-            engagement=engagement, flow_type=SELFTEST, user=live_tenant.analyst, flow_input={"steps": 4}
+            engagement=engagement, flow_type=SELFTEST, user=tenant.analyst, flow_input={"steps": 4}
         )
     assert wait_for_status(schema, flow.pk, FlowStatus.COMPLETED, FlowStatus.FAILED) == FlowStatus.COMPLETED
     assert phase_statuses(schema, flow.pk) == {"work": "completed", "check": "completed", "finish": "completed"}
@@ -43,14 +43,14 @@ def test_a_flow_runs_every_phase_in_order_on_the_worker(
         ("", "running", "completed"),
     ]
     actors = {actor for actor, *_ in events_of(schema, flow.pk)}
-    assert live_tenant.analyst.email in actors
+    assert tenant.analyst.email in actors
     assert any(actor.startswith("worker ") for actor in actors)
 
 
 def test_the_flow_lives_only_in_its_clients_schema(
-    live_tenant: Team, engagement: Engagement, flows_worker: Worker
+    tenant: Team, engagement: Engagement, flows_worker: Worker
 ) -> None:
-    schema = live_tenant.client.schema_name
+    schema = tenant.client.schema_name
     with schema_context(schema):
         flow = services.flow_start(engagement=engagement, flow_type=SELFTEST, flow_input={"steps": 1})
     wait_for_status(schema, flow.pk, FlowStatus.COMPLETED)
@@ -59,11 +59,11 @@ def test_the_flow_lives_only_in_its_clients_schema(
 
 
 def test_a_discovery_flow_runs_its_placeholder_phases_up_to_the_mapping_gate(
-    live_tenant: Team, engagement: Engagement, flows_worker: Worker
+    tenant: Team, engagement: Engagement, flows_worker: Worker
 ) -> None:
-    schema = live_tenant.client.schema_name
+    schema = tenant.client.schema_name
     with schema_context(schema):
-        flow = services.flow_start(engagement=engagement, flow_type="discovery", user=live_tenant.analyst)
+        flow = services.flow_start(engagement=engagement, flow_type="discovery", user=tenant.analyst)
     assert wait_for_status(schema, flow.pk, FlowStatus.WAITING_FOR_INPUT) == FlowStatus.WAITING_FOR_INPUT
     statuses = phase_statuses(schema, flow.pk)
     assert list(statuses) == [
@@ -80,4 +80,4 @@ def test_a_discovery_flow_runs_its_placeholder_phases_up_to_the_mapping_gate(
     with schema_context(schema):
         data_import = Flow.objects.get(pk=flow.pk).phases.get(name="data_import")
         assert data_import.message == "No imported file yet: nothing to do"
-        services.flow_cancel(flow=flow, user=live_tenant.analyst)
+        services.flow_cancel(flow=flow, user=tenant.analyst)

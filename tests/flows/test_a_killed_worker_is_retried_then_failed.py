@@ -46,18 +46,18 @@ def _lease_expired(schema: str, flow_id: int) -> bool:
 
 
 def test_the_watchdog_retries_a_killed_workers_phase_then_fails_it_after_the_last_attempt(
-    live_tenant: Team, engagement: Engagement, workers: list[Worker], settings: Any
+    tenant: Team, engagement: Engagement, workers: list[Worker], settings: Any
 ) -> None:
     settings.FLOW_MAX_ATTEMPTS = 2
     settings.FLOW_RETRY_BACKOFF_SECONDS = 0.2
     settings.FLOW_LEASE_SECONDS = 1.5
-    schema = live_tenant.client.schema_name
+    schema = tenant.client.schema_name
     first = start_worker(env=KILL_ENV)
     workers.append(first)
     app.conf.task_default_queue = first.queue
     with schema_context(schema):
         flow = services.flow_start(
-            engagement=engagement, flow_type=SELFTEST, user=live_tenant.analyst, flow_input={"steps": 400, "delay": 0.05}
+            engagement=engagement, flow_type=SELFTEST, user=tenant.analyst, flow_input={"steps": 400, "delay": 0.05}
         )
     wait_for(lambda: _running_attempt(schema, flow.pk, 1), what="the first attempt to run")
     first.kill()

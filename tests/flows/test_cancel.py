@@ -16,16 +16,16 @@ from .phases import SELFTEST
 
 
 def test_a_cancelled_flow_stops_its_running_phase_and_cancels_the_rest(
-    live_tenant: Team, engagement: Engagement, flows_worker: Worker
+    tenant: Team, engagement: Engagement, flows_worker: Worker
 ) -> None:
-    schema = live_tenant.client.schema_name
+    schema = tenant.client.schema_name
     with schema_context(schema):
         flow = services.flow_start(
-            engagement=engagement, flow_type=SELFTEST, user=live_tenant.analyst, flow_input={"steps": 100, "delay": 0.05}
+            engagement=engagement, flow_type=SELFTEST, user=tenant.analyst, flow_input={"steps": 100, "delay": 0.05}
         )
     wait_for(lambda: phase_statuses(schema, flow.pk)["work"] == PhaseStatus.RUNNING, what="work to run")
     with schema_context(schema):
-        services.flow_cancel(flow=flow, user=live_tenant.analyst)
+        services.flow_cancel(flow=flow, user=tenant.analyst)
         cancelled = Flow.objects.get(pk=flow.pk)
         assert cancelled.status == FlowStatus.CANCELLED and cancelled.finished_at is not None
     wait_for(

@@ -23,19 +23,19 @@ def _work(schema: str, flow_id: int) -> PhaseRun:
 
 
 def test_a_paused_flow_stops_mid_phase_and_finishes_after_resume(
-    live_tenant: Team, engagement: Engagement, flows_worker: Worker
+    tenant: Team, engagement: Engagement, flows_worker: Worker
 ) -> None:
-    schema = live_tenant.client.schema_name
+    schema = tenant.client.schema_name
     with schema_context(schema):
         flow = services.flow_start(
             engagement=engagement,
             flow_type=SELFTEST,
-            user=live_tenant.analyst,
+            user=tenant.analyst,
             flow_input={"steps": 60, "delay": 0.05, "write": "Written by work"},
         )
     wait_for(lambda: _work(schema, flow.pk).progress >= 5, what="the work phase to make progress")
     with schema_context(schema):
-        services.flow_pause(flow=flow, user=live_tenant.analyst)
+        services.flow_pause(flow=flow, user=tenant.analyst)
         assert Flow.objects.get(pk=flow.pk).status == FlowStatus.PAUSED
     wait_for(lambda: _work(schema, flow.pk).status == PhaseStatus.PENDING, what="the worker to stop the phase")
     stopped = _work(schema, flow.pk)
@@ -47,7 +47,7 @@ def test_a_paused_flow_stops_mid_phase_and_finishes_after_resume(
     assert _work(schema, flow.pk).status == PhaseStatus.PENDING  # nothing runs while paused
 
     with schema_context(schema):
-        services.flow_resume(flow=flow, user=live_tenant.manager)
+        services.flow_resume(flow=flow, user=tenant.manager)
     assert wait_for_status(schema, flow.pk, FlowStatus.COMPLETED, FlowStatus.FAILED) == FlowStatus.COMPLETED
     with schema_context(schema):
         # Run again from the start: one write, by the second attempt.
@@ -55,14 +55,14 @@ def test_a_paused_flow_stops_mid_phase_and_finishes_after_resume(
             "Written by work attempt 2"
         ]
     flow_changes = [(actor, before, after) for actor, phase, before, after, _ in events_of(schema, flow.pk) if not phase]
-    assert (live_tenant.analyst.email, "running", "paused") in flow_changes
-    assert (live_tenant.manager.email, "paused", "running") in flow_changes
+    assert (tenant.analyst.email, "running", "paused") in flow_changes
+    assert (tenant.manager.email, "paused", "running") in flow_changes
 
 
 def test_only_a_running_flow_can_be_paused_and_only_a_paused_one_resumed(
-    live_tenant: Team, engagement: Engagement, flows_worker: Worker
+    tenant: Team, engagement: Engagement, flows_worker: Worker
 ) -> None:
-    schema = live_tenant.client.schema_name
+    schema = tenant.client.schema_name
     with schema_context(schema):
         flow = services.flow_start(engagement=engagement, flow_type=SELFTEST, flow_input={"steps": 1})
     wait_for_status(schema, flow.pk, FlowStatus.COMPLETED)

@@ -16,12 +16,12 @@ from .phases import SELFTEST
 
 
 def test_a_failed_phase_shows_its_error_and_a_retry_completes_the_flow(
-    live_tenant: Team, engagement: Engagement, flows_worker: Worker
+    tenant: Team, engagement: Engagement, flows_worker: Worker
 ) -> None:
-    schema = live_tenant.client.schema_name
+    schema = tenant.client.schema_name
     with schema_context(schema):
         flow = services.flow_start(
-            engagement=engagement, flow_type=SELFTEST, user=live_tenant.analyst, flow_input={"fail_until_attempt": 1}
+            engagement=engagement, flow_type=SELFTEST, user=tenant.analyst, flow_input={"fail_until_attempt": 1}
         )
     assert wait_for_status(schema, flow.pk, FlowStatus.FAILED, FlowStatus.COMPLETED) == FlowStatus.FAILED
     with schema_context(schema):
@@ -36,7 +36,7 @@ def test_a_failed_phase_shows_its_error_and_a_retry_completes_the_flow(
         assert result["status"] == "failed"
         assert result["errors"] == [{"row": None, "column": None, "message": "check: ValueError: check failed on attempt 1"}]
 
-        services.phase_retry(flow=failed, user=live_tenant.analyst)
+        services.phase_retry(flow=failed, user=tenant.analyst)
     assert wait_for_status(schema, flow.pk, FlowStatus.COMPLETED, FlowStatus.FAILED) == FlowStatus.COMPLETED
     with schema_context(schema):
         check = PhaseRun.objects.get(flow_id=flow.pk, name="check")
@@ -47,9 +47,9 @@ def test_a_failed_phase_shows_its_error_and_a_retry_completes_the_flow(
 
 
 def test_only_a_failed_flow_has_a_phase_to_retry(
-    live_tenant: Team, engagement: Engagement, flows_worker: Worker
+    tenant: Team, engagement: Engagement, flows_worker: Worker
 ) -> None:
-    schema = live_tenant.client.schema_name
+    schema = tenant.client.schema_name
     with schema_context(schema):
         flow = services.flow_start(engagement=engagement, flow_type=SELFTEST, flow_input={"steps": 1})
     wait_for_status(schema, flow.pk, FlowStatus.COMPLETED)

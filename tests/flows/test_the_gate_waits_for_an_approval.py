@@ -14,11 +14,11 @@ from .phases import SELFTEST_GATE
 
 
 def test_the_flow_waits_at_the_gate_and_the_approval_with_who_resumes_it(
-    live_tenant: Team, engagement: Engagement, flows_worker: Worker
+    tenant: Team, engagement: Engagement, flows_worker: Worker
 ) -> None:
-    schema = live_tenant.client.schema_name
+    schema = tenant.client.schema_name
     with schema_context(schema):
-        flow = services.flow_start(engagement=engagement, flow_type=SELFTEST_GATE, user=live_tenant.analyst)
+        flow = services.flow_start(engagement=engagement, flow_type=SELFTEST_GATE, user=tenant.analyst)
     assert wait_for_status(schema, flow.pk, FlowStatus.WAITING_FOR_INPUT) == FlowStatus.WAITING_FOR_INPUT
     with schema_context(schema):
         gate = PhaseRun.objects.get(flow_id=flow.pk, name="approval")
@@ -26,24 +26,24 @@ def test_the_flow_waits_at_the_gate_and_the_approval_with_who_resumes_it(
         assert gate.output["prompt"] == "Approve the selftest plan"
         assert PhaseRun.objects.get(flow_id=flow.pk, name="finish").status == PhaseStatus.PENDING
         services.gate_approve(
-            flow=flow, user=live_tenant.manager, decision={"plan": "trimmed"}, comment="Fewer servers in wave 1"
+            flow=flow, user=tenant.manager, decision={"plan": "trimmed"}, comment="Fewer servers in wave 1"
         )
     assert wait_for_status(schema, flow.pk, FlowStatus.COMPLETED, FlowStatus.FAILED) == FlowStatus.COMPLETED
     with schema_context(schema):
         gate = PhaseRun.objects.get(flow_id=flow.pk, name="approval")
         assert gate.status == PhaseStatus.COMPLETED
-        assert gate.decided_by == live_tenant.manager and gate.decided_at is not None
+        assert gate.decided_by == tenant.manager and gate.decided_at is not None
         assert gate.decision == {
             "answer": {"plan": "trimmed"},
             "comment": "Fewer servers in wave 1",
-            "by": live_tenant.manager.email,
+            "by": tenant.manager.email,
         }
         assert gate.output["applied"] == {"plan": "trimmed"}  # the gate's on_approve hook ran
         finish = PhaseRun.objects.get(flow_id=flow.pk, name="finish")
         assert finish.output["decision"]["answer"] == {"plan": "trimmed"}  # later phases read the decision
         assert Flow.objects.get(pk=flow.pk).status == FlowStatus.COMPLETED
     assert (
-        live_tenant.manager.email,
+        tenant.manager.email,
         "approval",
         "waiting_for_input",
         "completed",
@@ -52,14 +52,14 @@ def test_the_flow_waits_at_the_gate_and_the_approval_with_who_resumes_it(
 
 
 def test_without_a_decision_the_gate_takes_its_suggestion(
-    live_tenant: Team, engagement: Engagement, flows_worker: Worker
+    tenant: Team, engagement: Engagement, flows_worker: Worker
 ) -> None:
-    schema = live_tenant.client.schema_name
+    schema = tenant.client.schema_name
     with schema_context(schema):
         flow = services.flow_start(engagement=engagement, flow_type=SELFTEST_GATE)
     wait_for_status(schema, flow.pk, FlowStatus.WAITING_FOR_INPUT)
     with schema_context(schema):
-        services.gate_approve(flow=flow, user=live_tenant.analyst)
+        services.gate_approve(flow=flow, user=tenant.analyst)
         gate = PhaseRun.objects.get(flow_id=flow.pk, name="approval")
-    assert gate.decision == {"answer": {"plan": "as proposed"}, "comment": "", "by": live_tenant.analyst.email}
+    assert gate.decision == {"answer": {"plan": "as proposed"}, "comment": "", "by": tenant.analyst.email}
     wait_for_status(schema, flow.pk, FlowStatus.COMPLETED)

@@ -151,6 +151,27 @@ def test_servicenow_units_come_from_the_format() -> None:
     assert "cores per CPU" in column(suggestion, "cpu_core_count").reason
 
 
+def test_servicenow_labels_map_like_field_names(tmp_path: Path) -> None:
+    rows: list[list[Cell]] = [
+        ["Name", "Class", "Operating System", "CPU count", "RAM (MB)", "Disk space (GB)", "Used for", "Is Virtual"],
+        ["srv01", "Linux Server", "Linux Red Hat", 2, 16384, 200, "Production", "true"],
+    ]
+    suggestion = suggest_rows(tmp_path, rows)
+
+    assert suggestion.format == "servicenow"
+    assert column(suggestion, "RAM (MB)").reason == "known ServiceNow header"
+    assert suggestion.as_mapping() == {
+        "Name": "name",
+        "Class": "asset_type",
+        "Operating System": "os_name",
+        "CPU count": "cpu_sockets",
+        "RAM (MB)": "memory_mb",
+        "Disk space (GB)": "storage_gb",
+        "Used for": "environment",
+        "Is Virtual": "is_virtual",
+    }
+
+
 def test_konveyor_columns_map_onto_application_fields() -> None:
     suggestion = suggest_file(FIXTURES / "konveyor_apps.csv")
 
@@ -210,7 +231,7 @@ def test_german_headers_and_decimal_commas() -> None:
         ("Werkgeheugen (GB)", "memory_mb"),
     ],
 )
-def test_european_synonyms(tmp_path: Path, header: str, target: str | None) -> None:
+def test_headers_in_european_languages_meet_their_synonyms(tmp_path: Path, header: str, target: str | None) -> None:
     suggestion = suggest_rows(tmp_path, [[header, "Other"], ["x", "y"]])
 
     assert column(suggestion, header).target == target
@@ -270,12 +291,20 @@ def test_memory_without_a_unit_below_2048_and_powers_of_two_is_gb(tmp_path: Path
 
 
 def test_a_unit_written_in_the_cells_decides_the_transform(tmp_path: Path) -> None:
-    suggestion = suggest_rows(tmp_path, [["Disk"], ["500 GB"], ["1.5 TB"], ["250 GB"]])
-    only_gigabytes = suggest_rows(tmp_path, [["RAM"], ["16 GB"], ["32 GB"]])
+    suggestion = suggest_rows(tmp_path, [["RAM"], ["16 GB"], ["32 GB"]])
 
-    assert target_of(suggestion, "Disk") == ("storage_gb", None)
-    assert target_of(only_gigabytes, "RAM") == ("memory_mb", "gb_to_mb")
-    assert "values are written in GB" in column(only_gigabytes, "RAM").reason
+    assert target_of(suggestion, "RAM") == ("memory_mb", "gb_to_mb")
+    assert column(suggestion, "RAM").reason == "synonym of memory_mb; values are written in GB, converted to MB"
+
+
+def test_cells_in_several_units_leave_the_column_unmapped_and_say_why(tmp_path: Path) -> None:
+    suggestion = suggest_rows(tmp_path, [["Disk"], ["500 GB"], ["1.5 TB"], ["250 GB"]])
+
+    disk = column(suggestion, "Disk")
+    assert disk.target is None
+    assert (
+        disk.reason == "synonym of storage_gb; values are written in several units (GB, TB); no one transform fits them"
+    )
 
 
 def test_the_header_unit_redirects_to_the_field_it_measures(tmp_path: Path) -> None:
@@ -366,7 +395,7 @@ def test_an_application_file_maps_onto_application_fields(tmp_path: Path) -> Non
 def test_the_kind_given_overrides_the_detected_one(tmp_path: Path) -> None:
     suggestion = suggest_file(FIXTURES / "konveyor_apps.csv", kind="assets")
 
-    assert suggestion.kind == "assets"
+    assert (suggestion.format, suggestion.kind) == ("konveyor", "assets")
     assert target_of(suggestion, "Application Name") == ("application", "split_list")
 
 

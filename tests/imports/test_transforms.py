@@ -10,6 +10,7 @@ from imports.engine.transforms import (
     TransformError,
     apply_transform,
     converter,
+    decimal_separator,
     normalise_ip,
     normalise_mac,
     parse_number,
@@ -55,10 +56,11 @@ def test_the_transform_names_are_exactly_those_of_cli_md() -> None:
         ("first_label", "10.0.0.1", "10.0.0.1"),
         ("decimal_comma", "1.234,5", 1234.5),
         ("decimal_comma", "1,024", 1.024),
+        ("decimal_comma", "1.234", 1234.0),
         (None, " as is ", " as is "),
     ],
 )
-def test_apply_transform(name: str | None, raw: str, value: object) -> None:
+def test_each_transform_turns_a_cell_into_its_value(name: str | None, raw: str, value: object) -> None:
     assert apply_transform(name, raw) == value
 
 
@@ -93,9 +95,18 @@ def test_parse_number_reads_the_spellings_of_exports(raw: str, number: float) ->
     assert parse_number(raw) == number
 
 
-def test_parse_number_names_the_value_it_cannot_read() -> None:
-    with pytest.raises(TransformError, match="'lots' is not a number"):
-        parse_number("lots")
+@pytest.mark.parametrize("raw", ["lots", "inf", "1.2.3,4,5"])
+def test_parse_number_names_the_value_it_cannot_read(raw: str) -> None:
+    with pytest.raises(TransformError, match=f"'{raw}' is not a number"):
+        parse_number(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "separator"),
+    [("3,5", ","), ("1.234,5", ","), ("12.5", "."), ("1,234.5", "."), ("1,024", None), ("4096", None), ("45,5 %", ",")],
+)
+def test_the_decimal_separator_of_a_number_is_told_where_it_is_plain(raw: str, separator: str | None) -> None:
+    assert decimal_separator(raw) == separator
 
 
 @pytest.mark.parametrize(
@@ -130,7 +141,17 @@ def test_converter_types_a_cell_for_its_field() -> None:
 def test_converter_reads_empty_cells_as_none() -> None:
     convert = converter(ASSET_FIELDS["cpu_cores"], None)
 
-    assert [convert(v) for v in ("", "  ", "N/A", "#N/A", "-", "null")] == [None] * 6
+    assert [convert(v) for v in ("", "  ", "N/A", "#N/A", "-", "null", "NaN")] == [None] * 7
+
+
+def test_converter_refuses_a_cell_written_in_another_unit_than_its_column() -> None:
+    gigabytes = converter(ASSET_FIELDS["storage_gb"], None)
+
+    assert gigabytes("500 GB") == 500.0
+    assert gigabytes("16 cores") == 16.0  # not a unit: read as the number it holds
+    with pytest.raises(TransformError, match="'1.5 TB' is written in another unit than the column's"):
+        gigabytes("1.5 TB")
+    assert converter(ASSET_FIELDS["memory_mb"], "gb_to_mb")("2 GiB") == 2048
 
 
 def test_converter_refuses_a_value_its_field_cannot_hold() -> None:

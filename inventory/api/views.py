@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework import serializers as drf_serializers
+from rest_framework.decorators import action
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from engagements.models import Engagement
+from inventory import selectors, services
+from inventory.models import Application, ApplicationDependency, Asset, AssetConnection
+from inventory.views import export_response
+
+from .serializers import ApplicationSerializer, AssetSerializer, ConnectionSerializer, DependencySerializer
+
+ENGAGEMENT = OpenApiParameter("engagement", int, description="the engagement's id (required for lists)")
+EXPORT_PARAMETERS = [
+    ENGAGEMENT,
+    OpenApiParameter("format", str, enum=["json", "csv", "xlsx"], description="default json"),
+]
+
+
+class ExportNegotiation(DefaultContentNegotiation):
+    """`?format=` names the export's file format here, not a DRF renderer."""
+
+    def select_renderer(self, request: Request, renderers: Any, format_suffix: str | None = None) -> Any:
+        return (renderers[0], renderers[0].media_type)
+
+
+def _export(request: Request, kind: str) -> HttpResponseBase:
+    return export_response(request._request, _engagement(request), kind, request.query_params.get("format", "json"))
+
+
+def as_drf_error(error: ValidationError) -> drf_serializers.ValidationError:
+    return drf_serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
+
+
+def _flag(request: Request, name: str) -> bool:
+    return request.query_params.get(name, "").lower() in {"1", "true", "yes", "on"}
+
+
+def _int(request: Request, name: str) -> int | None:
+    value = request.query_params.get(name, "")
+    if value == "":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise drf_serializers.ValidationError({name: f"'{value}' is not a whole number."}) from None
+
+
+def _engagement(request: Request) -> Engagement:
+    engagement_id = _int(request, "engagement")
+    if engagement_id is None:
+        raise drf_serializers.ValidationError({"engagement": "Give ?engagement=<id>."})
+    return get_object_or_404(Engagement, pk=engagement_id)
+
+
+class SoftDeleteMixin:
+    """DELETE marks the row deleted; POST …/restore/ brings it back. Analysts and above."""
+
+    delete_service: Any
+    restore_service: Any
+    object_keyword: str
+
+    def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
+        type(self).delete_service(**{self.object_keyword: self.get_object(), "user": request.user})  # type: ignore[attr-defined]
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(detail=True, methods=["post"])
+    def restore(self, request: Request, pk: str | None = None) -> Response:
+        obj = type(self).restore_service(**{self.object_keyword: self.get_object(), "user": request.user})  # type: ignore[attr-defined]
+        return Response(self.get_serializer(obj).data)  # type: ignore[attr-defined]
+
+
+@extend_schema(parameters=[ENGAGEMENT])
+class AssetViewSet(
+    SoftDeleteMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,  # type: ignore[type-arg]
+):
+    """Assets of an engagement: `?engagement=<id>` with the table's filters (search, asset_type, environment,
+    os_family, application, quality_min, quality_max, deleted, ordering). PATCH edits canonical fields."""
+
+    serializer_class = AssetSerializer
+    http_method_names = ["get", "patch", "delete", "post", "head", "options"]
+    delete_service = staticmethod(services.asset_delete)
+    restore_service = staticmethod(services.asset_restore)
+    object_keyword = "asset"
+
+    def get_queryset(self) -> QuerySet[Asset]:
+        if self.action == "list":
+            return selectors.asset_list(
+                engagement=_engagement(self.request),
+                search=self.request.query_params.get("search", ""),
+                asset_type=self.request.query_params.get("asset_type", ""),
+                environment=self.request.query_params.get("environment", ""),
+                os_family=self.request.query_params.get("os_family", ""),
+                application_id=_int(self.request, "application"),
+                quality_min=_int(self.request, "quality_min"),
+                quality_max=_int(self.request, "quality_max"),
+                include_deleted=_flag(self.request, "deleted"),
+                sort=self.request.query_params.get("ordering", "name"),
+            )
+        return Asset.objects.prefetch_related("applications")
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        asset = self.get_object()
+        if not isinstance(request.data, dict):
+            raise drf_serializers.ValidationError({"detail": "Send an object of canonical fields."})
+        try:
+            asset = services.asset_update(asset=asset, changes=dict(request.data), user=request.user)  # type: ignore[arg-type]
+        except ValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(AssetSerializer(Asset.objects.prefetch_related("applications").get(pk=asset.pk)).data)
+
+    @extend_schema(parameters=EXPORT_PARAMETERS, responses={(200, "application/octet-stream"): bytes})
+    @action(detail=False, methods=["get"], content_negotiation_class=ExportNegotiation)
+    def export(self, request: Request) -> HttpResponseBase:
+        return _export(request, "assets")
+
+
+@extend_schema(parameters=[ENGAGEMENT])
+class ApplicationViewSet(
+    SoftDeleteMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,  # type: ignore[type-arg]
+):
+    """Applications of an engagement (`?engagement=<id>`, search, app_type, business_criticality, lifecycle,
+    deleted, ordering). PATCH edits canonical fields."""
+
+    serializer_class = ApplicationSerializer
+    http_method_names = ["get", "patch", "delete", "post", "head", "options"]
+    delete_service = staticmethod(services.application_delete)
+    restore_service = staticmethod(services.application_restore)
+    object_keyword = "application"
+
+    def get_queryset(self) -> QuerySet[Application]:
+        if self.action == "list":
+            return selectors.application_list(
+                engagement=_engagement(self.request),
+                search=self.request.query_params.get("search", ""),
+                app_type=self.request.query_params.get("app_type", ""),
+                business_criticality=self.request.query_params.get("business_criticality", ""),
+                lifecycle=self.request.query_params.get("lifecycle", ""),
+                include_deleted=_flag(self.request, "deleted"),
+                sort=self.request.query_params.get("ordering", "name"),
+            ).prefetch_related("assets")
+        return Application.objects.prefetch_related("assets")
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        application = self.get_object()
+        if not isinstance(request.data, dict):
+            raise drf_serializers.ValidationError({"detail": "Send an object of canonical fields."})
+        try:
+            application = services.application_update(
+                application=application,
+                changes=dict(request.data),
+                user=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(ApplicationSerializer(application).data)
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def graph(self, request: Request, pk: str | None = None) -> Response:
+        return Response(selectors.application_graph(application=self.get_object()))
+
+    @extend_schema(parameters=EXPORT_PARAMETERS, responses={(200, "application/octet-stream"): bytes})
+    @action(detail=False, methods=["get"], content_negotiation_class=ExportNegotiation)
+    def export(self, request: Request) -> HttpResponseBase:
+        return _export(request, "applications")
+
+
+@extend_schema(parameters=[ENGAGEMENT, OpenApiParameter("application", int)])
+class DependencyViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    """Dependencies between applications of an engagement (`?engagement=<id>`, `?application=<id>` either end)."""
+
+    serializer_class = DependencySerializer
+
+    def get_queryset(self) -> QuerySet[ApplicationDependency]:
+        if self.action == "list":
+            return selectors.dependency_list(
+                engagement=_engagement(self.request), application_id=_int(self.request, "application")
+            )
+        return selectors.dependency_list()
+
+    @extend_schema(parameters=EXPORT_PARAMETERS, responses={(200, "application/octet-stream"): bytes})
+    @action(detail=False, methods=["get"], content_negotiation_class=ExportNegotiation)
+    def export(self, request: Request) -> HttpResponseBase:
+        return _export(request, "dependencies")
+
+
+@extend_schema(parameters=[ENGAGEMENT, OpenApiParameter("asset", int)])
+class ConnectionViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    """Network connections between assets of an engagement (`?engagement=<id>`, `?asset=<id>` either end)."""
+
+    serializer_class = ConnectionSerializer
+
+    def get_queryset(self) -> QuerySet[AssetConnection]:
+        if self.action == "list":
+            return selectors.connection_list(engagement=_engagement(self.request), asset_id=_int(self.request, "asset"))
+        return selectors.connection_list()

@@ -1,0 +1,36 @@
+"""The asset table's pagination: COUNT(*) over 100,000 filtered rows is bounded by a cap, above which the
+planner's estimate is shown as "about N" (selectors.count_at_most)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+
+from migration_platform.pagination import PAGE_SIZES
+
+from .selectors import count_at_most
+
+COUNT_CAP = 10_000
+
+
+class CappedCountPaginator(Paginator):
+    estimated = False
+
+    @cached_property
+    def count(self) -> int:
+        counted = count_at_most(self.object_list, COUNT_CAP)  # type: ignore[arg-type]
+        self.estimated = counted.estimated
+        return counted.count
+
+
+def paginate_capped(request: HttpRequest, queryset: Any, default_size: int = 25) -> Page:  # type: ignore[type-arg]
+    try:
+        size = int(request.GET.get("per_page", default_size))
+    except ValueError:
+        size = default_size
+    if size not in PAGE_SIZES:
+        size = default_size
+    return CappedCountPaginator(queryset, size).get_page(request.GET.get("page"))

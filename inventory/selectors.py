@@ -1,0 +1,302 @@
+"""Reads of the inventory: the table pages' filtered and sorted lists, details, the graph, counts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, F, OrderBy, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
+
+from engagements.models import Engagement
+
+from .models import Application, ApplicationAsset, ApplicationDependency, Asset, AssetConnection
+
+# Sort keys the asset table offers (a leading "-" reverses); unknowns sort by name. Text sorts ignore case.
+ASSET_SORTS: dict[str, Any] = {
+    "name": Lower("name"),
+    "hostname": Lower("hostname"),
+    "asset_type": F("asset_type"),
+    "environment": F("environment"),
+    "os_family": F("os_family"),
+    "os_name": Lower("os_name"),
+    "ip_address": F("ip_address__0"),
+    "cpu_cores": F("cpu_cores"),
+    "memory_mb": F("memory_mb"),
+    "storage_gb": F("storage_gb"),
+    "criticality": F("criticality"),
+    "quality_score": F("quality_score"),
+    "updated_at": F("updated_at"),
+}
+APPLICATION_SORTS: dict[str, Any] = {
+    "name": Lower("name"),
+    "app_type": F("app_type"),
+    "business_criticality": F("business_criticality"),
+    "lifecycle": F("lifecycle"),
+    "server_count": F("server_count"),
+    "users": F("users"),
+}
+# The table shows these; the rest (custom attributes, descriptions) stays in the database until a detail page.
+ASSET_LIST_COLUMNS = (
+    "id",
+    "engagement_id",
+    "name",
+    "hostname",
+    "asset_type",
+    "environment",
+    "os_family",
+    "os_name",
+    "os_version",
+    "ip_address",
+    "cpu_cores",
+    "memory_mb",
+    "storage_gb",
+    "criticality",
+    "quality_score",
+    "deleted_at",
+    "updated_at",
+)
+
+
+def _ordering(sorts: dict[str, Any], sort: str, default: str = "name") -> tuple[str, list[OrderBy]]:
+    key = sort.lstrip("-")
+    if key not in sorts:
+        sort, key = default, default
+    expression = sorts[key]
+    descending = sort.startswith("-")
+    order = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+    return sort, [order, F("pk").desc() if descending else F("pk").asc()]
+
+
+def search_term(text: str) -> str:
+    """The lower-cased term matched against `search_text`; LIKE's wildcards are taken literally."""
+    return text.strip().lower()
+
+
+def asset_list(
+    *,
+    engagement: Engagement,
+    search: str = "",
+    asset_type: str = "",
+    environment: str = "",
+    os_family: str = "",
+    application_id: int | None = None,
+    quality_min: int | None = None,
+    quality_max: int | None = None,
+    include_deleted: bool = False,
+    sort: str = "name",
+) -> QuerySet[Asset]:
+    """The engagement's assets for the table and the API, filtered and sorted, with their applications."""
+    qs = Asset.objects.filter(engagement=engagement)
+    if not include_deleted:
+        qs = qs.filter(deleted_at__isnull=True)
+    term = search_term(search)
+    if term:
+        # `contains` on the lower-cased column is a LIKE the trigram index serves (icontains would wrap UPPER()).
+        qs = qs.filter(search_text__contains=term)
+    if asset_type:
+        qs = qs.filter(asset_type=asset_type)
+    if environment:
+        qs = qs.filter(environment=environment)
+    if os_family:
+        qs = qs.filter(os_family=os_family)
+    if application_id is not None:
+        qs = qs.filter(pk__in=ApplicationAsset.objects.filter(application_id=application_id).values("asset_id"))
+    if quality_min is not None:
+        qs = qs.filter(quality_score__gte=quality_min)
+    if quality_max is not None:
+        qs = qs.filter(quality_score__lte=quality_max)
+    _, ordering = _ordering(ASSET_SORTS, sort)
+    applications = Prefetch("applications", queryset=Application.objects.only("id", "name", "engagement_id"))
+    return qs.order_by(*ordering).prefetch_related(applications)
+
+
+def asset_table(**filters: Any) -> QuerySet[Asset]:
+    """`asset_list` with only the columns the table shows."""
+    return asset_list(**filters).only(*ASSET_LIST_COLUMNS)
+
+
+def asset_get(*, engagement: Engagement, pk: int) -> Asset | None:
+    return (
+        Asset.objects.filter(engagement=engagement, pk=pk)
+        .select_related("updated_by")
+        .prefetch_related(Prefetch("applications", queryset=Application.objects.order_by(Lower("name"))))
+        .first()
+    )
+
+
+def asset_connections(*, asset: Asset) -> list[AssetConnection]:
+    return list(
+        AssetConnection.objects.filter(Q(source=asset) | Q(target=asset))
+        .select_related("source", "target")
+        .only("id", "port", "protocol", "connection_count", "source__id", "source__name", "target__id", "target__name")
+        .order_by("port", "pk")[:500]
+    )
+
+
+def application_list(
+    *,
+    engagement: Engagement,
+    search: str = "",
+    app_type: str = "",
+    business_criticality: str = "",
+    lifecycle: str = "",
+    include_deleted: bool = False,
+    sort: str = "name",
+) -> QuerySet[Application]:
+    qs = Application.objects.filter(engagement=engagement)
+    if not include_deleted:
+        qs = qs.filter(deleted_at__isnull=True)
+    if search.strip():
+        term = search.strip()
+        qs = qs.filter(Q(name__icontains=term) | Q(description__icontains=term) | Q(business_service__icontains=term))
+    if app_type:
+        qs = qs.filter(app_type=app_type)
+    if business_criticality:
+        qs = qs.filter(business_criticality=business_criticality)
+    if lifecycle:
+        qs = qs.filter(lifecycle=lifecycle)
+    live_assets = Q(asset_links__asset__deleted_at__isnull=True)
+    qs = qs.annotate(server_count=Count("asset_links", filter=live_assets, distinct=True))
+    _, ordering = _ordering(APPLICATION_SORTS, sort)
+    return qs.order_by(*ordering)
+
+
+def application_get(*, engagement: Engagement, pk: int) -> Application | None:
+    return Application.objects.filter(engagement=engagement, pk=pk).select_related("updated_by").first()
+
+
+def application_servers(*, application: Application) -> QuerySet[Asset]:
+    return application.assets.filter(deleted_at__isnull=True).only(*ASSET_LIST_COLUMNS).order_by(Lower("name"))
+
+
+def application_dependencies(*, application: Application) -> QuerySet[ApplicationDependency]:
+    return (
+        ApplicationDependency.objects.filter(Q(source=application) | Q(target=application))
+        .select_related("source", "target")
+        .order_by(Lower("source__name"), Lower("target__name"))
+    )
+
+
+def dependency_list(
+    *, engagement: Engagement | None = None, application_id: int | None = None
+) -> QuerySet[ApplicationDependency]:
+    qs = ApplicationDependency.objects.select_related("source", "target")
+    if engagement is not None:
+        qs = qs.filter(engagement=engagement)
+    if application_id is not None:
+        qs = qs.filter(Q(source_id=application_id) | Q(target_id=application_id))
+    return qs.order_by("pk")
+
+
+def connection_list(*, engagement: Engagement | None = None, asset_id: int | None = None) -> QuerySet[AssetConnection]:
+    qs = AssetConnection.objects.select_related("source", "target")
+    if engagement is not None:
+        qs = qs.filter(engagement=engagement)
+    if asset_id is not None:
+        qs = qs.filter(Q(source_id=asset_id) | Q(target_id=asset_id))
+    return qs.order_by("pk")
+
+
+def application_graph(*, application: Application) -> dict[str, list[dict[str, Any]]]:
+    """An application, the applications it depends on or that depend on it (declared, or seen through connections
+    between their servers), and its servers: nodes and edges as the graph page draws them."""
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: dict[str, dict[str, Any]] = {}
+
+    def app_node(app: Application, focus: bool = False) -> str:
+        key = f"app-{app.pk}"
+        nodes.setdefault(
+            key,
+            {
+                "id": key,
+                "label": app.name,
+                "type": "application",
+                "focus": focus,
+                "url": app.get_absolute_url(),
+                "deleted": app.deleted_at is not None,
+            },
+        )
+        return key
+
+    focus = app_node(application, focus=True)
+    for dependency in application_dependencies(application=application):
+        source, target = app_node(dependency.source), app_node(dependency.target)
+        edges[f"dep-{dependency.pk}"] = {
+            "id": f"dep-{dependency.pk}",
+            "source": source,
+            "target": target,
+            "type": "dependency",
+            "label": dependency.kind or dependency.get_direction_display(),
+            "bidirectional": dependency.direction == "bidirectional",
+        }
+    servers = list(application_servers(application=application)[:200])
+    server_ids = [server.pk for server in servers]
+    for server in servers:
+        key = f"asset-{server.pk}"
+        nodes[key] = {
+            "id": key,
+            "label": server.name,
+            "type": "asset",
+            "focus": False,
+            "url": server.get_absolute_url(),
+        }
+        edges[f"runs-{server.pk}"] = {"id": f"runs-{server.pk}", "source": focus, "target": key, "type": "runs_on"}
+    # Applications whose servers talk to this application's servers, either way.
+    links = (
+        AssetConnection.objects.filter(Q(source_id__in=server_ids) | Q(target_id__in=server_ids))
+        .values_list("source_id", "target_id", "port")
+        .order_by()[:2000]
+    )
+    other_assets = {s for s, t, _ in links} | {t for s, t, _ in links}
+    owners: dict[int, list[Application]] = {}
+    for link in ApplicationAsset.objects.filter(asset_id__in=other_assets - set(server_ids)).select_related(
+        "application"
+    ):
+        if link.application_id != application.pk:
+            owners.setdefault(link.asset_id, []).append(link.application)
+    for source_id, target_id, port in links:
+        outward = source_id in server_ids
+        other = target_id if outward else source_id
+        for app in owners.get(other, []):
+            key = app_node(app)
+            source, target = (focus, key) if outward else (key, focus)
+            edge_id = f"net-{source}-{target}"
+            edge = edges.setdefault(
+                edge_id, {"id": edge_id, "source": source, "target": target, "type": "network", "ports": []}
+            )
+            if port is not None and port not in edge["ports"] and len(edge["ports"]) < 10:
+                edge["ports"].append(port)
+    for edge in edges.values():
+        if edge["type"] == "network":
+            edge["label"] = ", ".join(str(p) for p in sorted(edge["ports"])) or "network"
+    return {"nodes": list(nodes.values()), "edges": list(edges.values())}
+
+
+@dataclass(frozen=True)
+class Counted:
+    count: int
+    estimated: bool
+
+
+def count_at_most(queryset: QuerySet[Any], cap: int) -> Counted:
+    """The exact count up to `cap` rows; above it, the planner's estimate (never below the cap)."""
+    exact = queryset.order_by()[: cap + 1].count()
+    if exact <= cap:
+        return Counted(exact, False)
+    plan = json.loads(queryset.order_by().explain(format="json"))
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    return Counted(max(estimate, exact), True)
+
+
+def import_quality(*, source_import_id: int) -> float | None:
+    """The mean quality score of the assets an import wrote (issue 4: a quality score per import)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT avg(quality_score) FROM inventory_asset WHERE source_import_id = %s AND deleted_at IS NULL",
+            [source_import_id],
+        )
+        value = cursor.fetchone()[0]
+    return None if value is None else round(float(value), 1)

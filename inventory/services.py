@@ -1,0 +1,948 @@
+"""Writes to the inventory. The import pipeline calls the `*_bulk_write` and `*_link` functions; pages and the
+API call the edit, delete and restore ones. Every write is set-based (COPY, or one statement over arrays or
+JSON), never a query per row, and atomic: on any error nothing is written.
+
+Contract of the bulk writes (what the pipeline hands over):
+- `rows` are dicts keyed by canonical field names (shared/spec/asset-fields.md, application-fields.md), values
+  typed and normalised (a text value is read the way the mapping engine reads a cell). A vocabulary field may
+  carry its source value under `<field>_raw`; without it the given value is kept as the raw one. Extra keys:
+  `custom_attributes` (dict of unmapped source columns), `source_row` (the spreadsheet row number, used in
+  error messages and kept as provenance). Any other key is refused.
+- Missing or None values are unknown; an empty list is unknown. On `on_duplicate="update"` known values
+  overwrite the matched asset's, unknown ones leave its values alone; custom attributes are merged.
+- Errors are raised as one `ValidationError` whose messages name the row and the field
+  ("Row 12, memory_mb: 'lots' is not a number") before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from psycopg.types.json import Jsonb
+
+from accounts.models import User
+from engagements.models import Engagement
+from imports.engine.transforms import first_label
+from imports.engine.vocabularies import os_family
+
+from .fields import (
+    APPLICATION_FIELDS,
+    APPLICATION_VOCABULARY_FIELDS,
+    ASSET_EDITABLE_FIELDS,
+    ASSET_FIELDS,
+    ASSET_VOCABULARY_FIELDS,
+    NATURAL_KEYS,
+    QUALITY_FIELDS,
+    Field,
+)
+from .models import (
+    Application,
+    ApplicationAsset,
+    ApplicationDependency,
+    Asset,
+    AssetConnection,
+    DependencyDirection,
+    LinkSource,
+)
+from .values import FieldValueError, clean_value
+
+OnDuplicate = Literal["update", "skip"]
+Column = Callable[[str], str]
+
+ASSET_RAW_FIELDS = tuple(f"{name}_raw" for name in ASSET_VOCABULARY_FIELDS)
+APPLICATION_RAW_FIELDS = tuple(f"{name}_raw" for name in APPLICATION_VOCABULARY_FIELDS)
+ASSET_ROW_KEYS = frozenset(ASSET_EDITABLE_FIELDS) | set(ASSET_RAW_FIELDS) | {"custom_attributes", "source_row"}
+APPLICATION_ROW_KEYS = frozenset(APPLICATION_FIELDS) | set(APPLICATION_RAW_FIELDS) | {"custom_attributes", "source_row"}
+# Identity an asset row needs (issue 4: one of name, hostname, IP, external id; FQDN, serial and BIOS UUID do too).
+IDENTITY_FIELDS = ("name", "hostname", "fqdn", "ip_address", "external_id", "serial_number", "bios_uuid")
+# Text searched by the asset table, in one lower-cased column under a trigram index.
+SEARCH_FIELDS = ("name", "hostname", "fqdn", "external_id", "serial_number", "os_name")
+SEARCH_LIST_FIELDS = ("ip_address", "application")
+MAX_ERRORS = 200
+INT_MAX = 2**31 - 1
+
+
+# ------------------------------------------------------------------------------------------- derived values
+
+
+def quality_score_sql(column: Column = str) -> str:
+    """The quality score (0-100) as SQL: the share of QUALITY_FIELDS that are known.
+
+    `column` maps a field name to its SQL expression, so the same score is computed over a staging table
+    during a bulk write and over the asset table after an edit.
+    """
+    terms = []
+    for name in QUALITY_FIELDS:
+        canonical, expression = ASSET_FIELDS[name], column(name)
+        if canonical.type == "list":
+            known = f"cardinality({expression}) > 0"
+        elif name == "environment":
+            known = f"{expression} IS NOT NULL AND {expression} <> 'unknown'"
+        elif canonical.type == "text":
+            known = f"{expression} IS NOT NULL AND {expression} <> ''"
+        else:
+            known = f"{expression} IS NOT NULL"
+        terms.append(f"(CASE WHEN {known} THEN 1 ELSE 0 END)")
+    return f"((({' + '.join(terms)}) * 100) / {len(terms)})"
+
+
+def search_text_sql(column: Column = str) -> str:
+    parts = [column(name) for name in SEARCH_FIELDS]
+    parts += [f"array_to_string({column(name)}, ' ')" for name in SEARCH_LIST_FIELDS]
+    return f"lower(concat_ws(' ', {', '.join(parts)}))"
+
+
+def _assets_refresh_derived(*, asset_ids: Sequence[int]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE inventory_asset SET quality_score = {quality_score_sql()}, search_text = {search_text_sql()}"
+            " WHERE id = ANY(%s)",
+            [list(asset_ids)],
+        )
+
+
+# ------------------------------------------------------------------------------------------- row checking
+
+
+def _row_label(row: Mapping[str, Any], index: int) -> str:
+    number = row.get("source_row")
+    return f"Row {number if isinstance(number, int) else index + 1}"
+
+
+def _clean_fields(
+    row: Mapping[str, Any],
+    fields: Mapping[str, Field],
+    vocabulary_fields: Sequence[str],
+    label: str,
+    errors: list[str],
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, value in row.items():
+        canonical = fields.get(name)
+        if canonical is None or canonical.derived:
+            continue
+        try:
+            values[name] = clean_value(canonical, value)
+        except FieldValueError as error:
+            errors.append(f"{label}, {name}: {error}")
+    for name in vocabulary_fields:
+        raw = row.get(f"{name}_raw")
+        if raw is None and row.get(name) is not None:
+            raw = row[name]
+        values[f"{name}_raw"] = None if raw is None or str(raw).strip() == "" else str(raw).strip()
+    custom = row.get("custom_attributes")
+    if isinstance(custom, dict) and "\\u0000" in json.dumps(custom):
+        errors.append(f"{label}, custom_attributes: contains a NUL character")
+    if custom is not None and not isinstance(custom, dict):
+        errors.append(f"{label}, custom_attributes: must be an object")
+    values["custom_attributes"] = dict(custom) if isinstance(custom, dict) and custom else None
+    source_row = row.get("source_row")
+    if source_row is not None and (not isinstance(source_row, int) or isinstance(source_row, bool) or source_row < 0):
+        errors.append(f"{label}, source_row: {source_row!r} is not a row number")
+    elif source_row is not None and source_row > INT_MAX:
+        errors.append(f"{label}, source_row: {source_row!r} is too large")
+    values["source_row"] = source_row if isinstance(source_row, int) and 0 <= source_row <= INT_MAX else None
+    return values
+
+
+def _check_keys(row: Mapping[str, Any], allowed: frozenset[str], label: str, errors: list[str]) -> None:
+    unknown = sorted(set(row) - allowed)
+    if unknown:
+        errors.append(f"{label}: {', '.join(unknown)} not a canonical field (put it in custom_attributes)")
+
+
+def _raise(errors: list[str]) -> None:
+    if errors:
+        shown = errors[:MAX_ERRORS]
+        if len(errors) > MAX_ERRORS:
+            shown.append(f"... and {len(errors) - MAX_ERRORS} more errors")
+        raise ValidationError(shown)
+
+
+def _asset_row(row: Mapping[str, Any], index: int, errors: list[str]) -> dict[str, Any] | None:
+    label = _row_label(row, index)
+    before = len(errors)
+    _check_keys(row, ASSET_ROW_KEYS, label, errors)
+    values = _clean_fields(row, ASSET_FIELDS, ASSET_VOCABULARY_FIELDS, label, errors)
+    if len(errors) > before:
+        return None
+    if not any(values.get(name) for name in IDENTITY_FIELDS):
+        errors.append(f"{label}: no name, hostname, FQDN, IP address, external id, serial number or BIOS UUID")
+        return None
+    # asset-fields.md: `name` falls back to `hostname`, `hostname` to the first label of `fqdn`.
+    if values.get("hostname") is None and values.get("fqdn"):
+        values["hostname"] = first_label(values["fqdn"]).lower()
+    ips = values.get("ip_address") or []
+    values["name_fallback"] = next(
+        (v for v in (values.get("hostname"), ips[0] if ips else None, values.get("external_id")) if v),
+        values.get("serial_number") or values.get("bios_uuid"),
+    )
+    if "os_name" in values:
+        values["os_family"] = os_family(values["os_name"])
+    return values
+
+
+def _natural_keys(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    keys = []
+    for name in NATURAL_KEYS:
+        value = values.get(name)
+        if name == "ip_address":
+            value = value[0] if value else None
+        elif value is not None and name != "external_id":
+            value = str(value).lower()
+        if value:
+            keys.append((name, str(value)))
+    return keys
+
+
+def _merge(into: dict[str, Any], later: Mapping[str, Any]) -> None:
+    """Fold a later row of the same asset into an earlier one: its known values win, custom attributes merge."""
+    for name, value in later.items():
+        if name == "custom_attributes" and value:
+            into[name] = {**(into.get(name) or {}), **value}
+        elif value not in (None, [], ""):
+            into[name] = value
+
+
+# ------------------------------------------------------------------------------------------- assets
+
+
+@dataclass(frozen=True)
+class AssetWriteResult:
+    created: int
+    updated: int
+    skipped: int
+    # For every input row, in order: the asset it created, updated or (skipped) matched.
+    asset_ids: list[int]
+    applications_created: int = 0
+    application_links: int = 0
+    dependency_connections: int = 0
+
+
+def _db_type(model: type[Asset] | type[Application], name: str) -> str:
+    return str(model._meta.get_field(name).db_type(connection))  # type: ignore[union-attr]
+
+
+def assets_bulk_write(
+    *,
+    engagement: Engagement,
+    rows: Sequence[Mapping[str, Any]],
+    on_duplicate: OnDuplicate = "update",
+    source_import_id: int | None = None,
+    source_format: str = "",
+    user: User | None = None,
+    link_applications: bool = True,
+) -> AssetWriteResult:
+    """Write asset rows into the engagement's inventory (see the module's contract).
+
+    A row matching an existing asset (or an earlier row) on a natural key - external_id, bios_uuid,
+    serial_number, fqdn, hostname, primary IP, first match wins in that order - updates it or is skipped
+    (`on_duplicate`). Soft-deleted assets match too and stay deleted (a person's decision stands).
+    Rows are staged with COPY into a temporary table and matched, updated and inserted by a handful of
+    statements. With `link_applications`, applications named in `application` are created and linked, and
+    `dependencies` become asset connections.
+    """
+    if on_duplicate not in ("update", "skip"):
+        raise ValidationError({"on_duplicate": "on_duplicate must be 'update' or 'skip'."})
+    errors: list[str] = []
+    staged: list[dict[str, Any]] = []
+    # Input row index -> index into `staged` (rows of the same asset share one staged row).
+    row_to_staged: list[int] = []
+    seen: dict[tuple[str, str], int] = {}
+    for index, row in enumerate(rows):
+        values = _asset_row(row, index, errors)
+        if values is None:
+            row_to_staged.append(-1)
+            continue
+        keys = _natural_keys(values)
+        earlier = next((seen[key] for key in keys if key in seen), None)
+        if earlier is None:
+            earlier = len(staged)
+            staged.append(values)
+        elif on_duplicate == "update":
+            _merge(staged[earlier], values)
+        for key in keys:
+            seen.setdefault(key, earlier)
+        row_to_staged.append(earlier)
+    _raise(errors)
+    if not staged:
+        return AssetWriteResult(created=0, updated=0, skipped=0, asset_ids=[])
+
+    columns = [name for name in ASSET_FIELDS] + list(ASSET_RAW_FIELDS) + ["custom_attributes", "source_row"]
+    list_columns = {name for name in columns if ASSET_FIELDS.get(name) and ASSET_FIELDS[name].type == "list"}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS inventory_asset_staging")
+        definitions = ", ".join(f"{name} {_db_type(Asset, name)}" for name in columns)
+        cursor.execute(
+            "CREATE TEMPORARY TABLE inventory_asset_staging (n integer PRIMARY KEY, name_fallback text, "
+            f"asset_id bigint, is_new boolean NOT NULL DEFAULT false, {definitions}) ON COMMIT DROP"
+        )
+        with cursor.copy(f"COPY inventory_asset_staging (n, name_fallback, {', '.join(columns)}) FROM STDIN") as copy:
+            for n, values in enumerate(staged):
+                record: list[Any] = [n, values.get("name_fallback")]
+                for name in columns:
+                    value = values.get(name)
+                    if name in list_columns:
+                        value = value or None  # unknown: an update keeps the asset's list
+                    elif name == "custom_attributes" and value is not None:
+                        value = Jsonb(value)
+                    record.append(value)
+                copy.write_row(record)
+        cursor.execute("ANALYZE inventory_asset_staging")
+        _match_natural_keys(cursor, engagement.pk)
+
+        updated = skipped = 0
+        cursor.execute("SELECT count(*) FROM inventory_asset_staging WHERE asset_id IS NOT NULL")
+        matched = int(cursor.fetchone()[0])
+        if on_duplicate == "update" and matched:
+            _update_matched(cursor, columns, source_import_id, source_format, user)
+        cursor.execute(
+            "UPDATE inventory_asset_staging SET is_new = true,"
+            " asset_id = nextval(pg_get_serial_sequence('inventory_asset', 'id')) WHERE asset_id IS NULL"
+        )
+        created = cursor.rowcount
+        if created:
+            _insert_new(cursor, engagement.pk, columns, list_columns, source_import_id, source_format, user)
+        cursor.execute("SELECT n, asset_id FROM inventory_asset_staging ORDER BY n")
+        staged_ids = [int(asset_id) for _, asset_id in cursor.fetchall()]
+        cursor.execute("DROP TABLE inventory_asset_staging")
+
+        asset_ids = [staged_ids[s] for s in row_to_staged]
+        duplicates_in_rows = len(asset_ids) - len(staged)
+        if on_duplicate == "update":
+            updated = matched + duplicates_in_rows
+        else:
+            skipped = matched + duplicates_in_rows
+        result = AssetWriteResult(created=created, updated=updated, skipped=skipped, asset_ids=asset_ids)
+        if link_applications:
+            touched = sorted(set(asset_ids))
+            apps = applications_link(engagement=engagement, asset_ids=touched, source_import_id=source_import_id)
+            connections = asset_dependencies_link(engagement=engagement, asset_ids=touched)
+            result = AssetWriteResult(
+                created=created,
+                updated=updated,
+                skipped=skipped,
+                asset_ids=asset_ids,
+                applications_created=apps.created,
+                application_links=apps.linked,
+                dependency_connections=connections,
+            )
+    return result
+
+
+def _match_natural_keys(cursor: Any, engagement_id: int) -> None:
+    """Point each staged row at an existing asset, trying the natural keys in order; live assets first."""
+    for key in NATURAL_KEYS:
+        if key == "ip_address":
+            condition, present = "a.ip_address[1] = t.ip_address[1]", "t.ip_address IS NOT NULL"
+        elif key == "external_id":
+            condition, present = "a.external_id = t.external_id", "t.external_id IS NOT NULL"
+        else:
+            condition, present = f"lower(a.{key}) = lower(t.{key})", f"t.{key} IS NOT NULL"
+        cursor.execute(
+            "UPDATE inventory_asset_staging s SET asset_id = m.id FROM ("
+            " SELECT DISTINCT ON (t.n) t.n, a.id FROM inventory_asset_staging t"
+            f" JOIN inventory_asset a ON a.engagement_id = %s AND {condition}"
+            f" WHERE t.asset_id IS NULL AND {present}"
+            " ORDER BY t.n, (a.deleted_at IS NOT NULL), a.id"
+            ") m WHERE s.n = m.n",
+            [engagement_id],
+        )
+
+
+def _update_matched(
+    cursor: Any, columns: list[str], source_import_id: int | None, source_format: str, user: User | None
+) -> None:
+    assignments = []
+    for name in columns:
+        if name == "custom_attributes":
+            assignments.append("custom_attributes = a.custom_attributes || COALESCE(t.custom_attributes, '{}'::jsonb)")
+        else:
+            assignments.append(f"{name} = COALESCE(t.{name}, a.{name})")
+    assignments += [
+        "source_import_id = COALESCE(%s, a.source_import_id)",
+        "source_format = CASE WHEN %s <> '' THEN %s ELSE a.source_format END",
+        "updated_by_id = %s",
+        "updated_at = now()",
+    ]
+    # Several rows matching one asset: the last one wins.
+    cursor.execute(
+        f"UPDATE inventory_asset a SET {', '.join(assignments)} FROM ("
+        " SELECT DISTINCT ON (asset_id) * FROM inventory_asset_staging WHERE asset_id IS NOT NULL"
+        " ORDER BY asset_id, n DESC) t WHERE a.id = t.asset_id",
+        [source_import_id, source_format, source_format, user.pk if user else None],
+    )
+    cursor.execute(
+        f"UPDATE inventory_asset SET quality_score = {quality_score_sql()}, search_text = {search_text_sql()}"
+        " WHERE id IN (SELECT asset_id FROM inventory_asset_staging WHERE asset_id IS NOT NULL)"
+    )
+
+
+def _insert_new(
+    cursor: Any,
+    engagement_id: int,
+    columns: list[str],
+    list_columns: set[str],
+    source_import_id: int | None,
+    source_format: str,
+    user: User | None,
+) -> None:
+    def final(name: str) -> str:
+        if name == "name":
+            return "COALESCE(t.name, t.name_fallback)"
+        if name in list_columns:
+            return f"COALESCE(t.{name}, '{{}}')"
+        if name == "custom_attributes":
+            return "COALESCE(t.custom_attributes, '{}'::jsonb)"
+        return f"t.{name}"
+
+    targets = ["id", "engagement_id", *columns, "source_import_id", "source_format", "updated_by_id"]
+    targets += ["quality_score", "search_text", "created_at", "updated_at"]
+    selected = ["t.asset_id", "%s", *(final(name) for name in columns), "%s", "%s", "%s"]
+    selected += [quality_score_sql(final), search_text_sql(final), "now()", "now()"]
+    cursor.execute(
+        f"INSERT INTO inventory_asset ({', '.join(targets)}) SELECT {', '.join(selected)}"
+        " FROM inventory_asset_staging t WHERE t.is_new ORDER BY t.n",
+        [engagement_id, source_import_id, source_format, user.pk if user else None],
+    )
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    created: int
+    linked: int
+
+
+def applications_link(
+    *, engagement: Engagement, asset_ids: Sequence[int] | None = None, source_import_id: int | None = None
+) -> LinkResult:
+    """Create the applications the assets name in `application` (matched case-insensitively) and link them.
+
+    `asset_ids` limits the work to those assets (all of the engagement's live assets otherwise). Two statements.
+    """
+    scope = "a.engagement_id = %s AND a.deleted_at IS NULL" + (" AND a.id = ANY(%s)" if asset_ids is not None else "")
+    params: list[Any] = [engagement.pk] + ([list(asset_ids)] if asset_ids is not None else [])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO inventory_application (engagement_id, name, languages, frameworks, databases, middleware,"
+            " compliance, servers, tags, custom_attributes, source_import_id, source_format, created_at, updated_at)"
+            " SELECT %s, name, '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}'::jsonb, %s, 'asset_application',"
+            " now(), now() FROM ("
+            "  SELECT DISTINCT ON (lower(btrim(app))) btrim(app) AS name"
+            f"  FROM inventory_asset a CROSS JOIN LATERAL unnest(a.application) AS app WHERE {scope}"
+            "  AND btrim(app) <> '' ORDER BY lower(btrim(app)), btrim(app)"
+            " ) names ON CONFLICT (engagement_id, lower(name)) DO NOTHING",
+            [engagement.pk, source_import_id, *params],
+        )
+        created = cursor.rowcount
+        cursor.execute(
+            "INSERT INTO inventory_applicationasset (application_id, asset_id, source, created_at)"
+            " SELECT DISTINCT ap.id, a.id, %s, now()"
+            " FROM inventory_asset a CROSS JOIN LATERAL unnest(a.application) AS app"
+            " JOIN inventory_application ap"
+            " ON ap.engagement_id = a.engagement_id AND lower(ap.name) = lower(btrim(app))"
+            f" WHERE {scope} ON CONFLICT (application_id, asset_id) DO NOTHING",
+            [LinkSource.IMPORT, *params],
+        )
+        linked = cursor.rowcount
+    return LinkResult(created=created, linked=linked)
+
+
+def _assets_resolve(*, engagement_id: int, refs: Iterable[str]) -> dict[str, int]:
+    """Map host references (name, hostname, FQDN or primary IP; case-insensitive) to live assets, in that order."""
+    wanted = sorted({ref.strip().lower() for ref in refs if ref and ref.strip()})
+    if not wanted:
+        return {}
+    joins = [
+        ("lower(a.name) = r.ref", 1),
+        ("lower(a.hostname) = r.ref", 2),
+        ("lower(a.fqdn) = r.ref", 3),
+        ("a.ip_address[1] = r.ref", 4),
+    ]
+    union = " UNION ALL ".join(
+        f"SELECT r.ref, a.id, {rank} AS rank FROM refs r JOIN inventory_asset a"
+        f" ON a.engagement_id = %s AND a.deleted_at IS NULL AND {condition}"
+        for condition, rank in joins
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH refs AS (SELECT unnest(%s::text[]) AS ref)"
+            f" SELECT DISTINCT ON (ref) ref, id FROM ({union}) m ORDER BY ref, rank, id",
+            [wanted, *([engagement_id] * len(joins))],
+        )
+        return {ref: int(asset_id) for ref, asset_id in cursor.fetchall()}
+
+
+def asset_dependencies_link(*, engagement: Engagement, asset_ids: Sequence[int] | None = None) -> int:
+    """Turn the names in assets' `dependencies` into connections (no port); returns the connections created."""
+    query = Asset.objects.filter(engagement=engagement, deleted_at__isnull=True).exclude(dependencies=[])
+    if asset_ids is not None:
+        query = query.filter(pk__in=asset_ids)
+    pairs = list(query.values_list("pk", "dependencies"))
+    if not pairs:
+        return 0
+    resolved = _assets_resolve(engagement_id=engagement.pk, refs=(ref for _, refs in pairs for ref in refs))
+    sources, targets = [], []
+    for asset_id, refs in pairs:
+        for target in {resolved[key] for key in (ref.strip().lower() for ref in refs) if key in resolved}:
+            if target != asset_id:
+                sources.append(asset_id)
+                targets.append(target)
+    return _connections_insert(
+        engagement_id=engagement.pk,
+        sources=sources,
+        targets=targets,
+        ports=[None] * len(sources),
+        protocols=[""] * len(sources),
+        counts=[None] * len(sources),
+        source_rows=[None] * len(sources),
+        source_import_id=None,
+        source_format="asset_dependencies",
+    )
+
+
+def _connections_insert(
+    *,
+    engagement_id: int,
+    sources: list[int],
+    targets: list[int],
+    ports: list[int | None],
+    protocols: list[str],
+    counts: list[int | None],
+    source_rows: list[int | None],
+    source_import_id: int | None,
+    source_format: str,
+) -> int:
+    if not sources:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO inventory_assetconnection (engagement_id, source_id, target_id, port, protocol,"
+            " connection_count, source_row, source_import_id, source_format, created_at)"
+            " SELECT %s, s, t, p, pr, c, r, %s, %s, now() FROM ("
+            "  SELECT s, t, p, pr, CASE WHEN count(c) > 0 THEN sum(c) END AS c, min(r) AS r"
+            "  FROM unnest(%s::bigint[], %s::bigint[], %s::integer[], %s::text[], %s::bigint[], %s::integer[])"
+            "  AS i(s, t, p, pr, c, r) GROUP BY s, t, p, pr"
+            " ) grouped ON CONFLICT (source_id, target_id, port, protocol) DO UPDATE SET"
+            " connection_count = COALESCE(EXCLUDED.connection_count, inventory_assetconnection.connection_count)",
+            [engagement_id, source_import_id, source_format, sources, targets, ports, protocols, counts, source_rows],
+        )
+        return int(cursor.rowcount)
+
+
+@dataclass(frozen=True)
+class ConnectionWriteResult:
+    written: int
+    # Rows whose source or target matches no asset, as "Row N: no asset 'x'".
+    unresolved: list[str] = field(default_factory=list)
+
+
+def connections_bulk_write(
+    *,
+    engagement: Engagement,
+    rows: Sequence[Mapping[str, Any]],
+    source_import_id: int | None = None,
+    source_format: str = "connections",
+) -> ConnectionWriteResult:
+    """Write server connections: rows of `source`, `target` (host name, FQDN, asset name or IP), `port`,
+    `protocol`, optional `connection_count` and `source_row`. Repeated (source, target, port, protocol) add
+    their counts up; rows whose hosts are not in the inventory are reported, not written."""
+    errors: list[str] = []
+    for index, row in enumerate(rows):
+        label = _row_label(row, index)
+        for key in ("port", "connection_count"):
+            value = row.get(key)
+            if value not in (None, "") and (not str(value).strip().isdigit()):
+                errors.append(f"{label}, {key}: {value!r} is not a whole number")
+        if not str(row.get("source") or "").strip() or not str(row.get("target") or "").strip():
+            errors.append(f"{label}: a connection needs a source and a target")
+    _raise(errors)
+    refs = [str(row[key]) for row in rows for key in ("source", "target")]
+    resolved = _assets_resolve(engagement_id=engagement.pk, refs=refs)
+    sources, targets, ports, protocols, counts, source_rows, unresolved = [], [], [], [], [], [], []
+    for index, row in enumerate(rows):
+        source, target = (resolved.get(str(row[key]).strip().lower()) for key in ("source", "target"))
+        if source is None or target is None:
+            missing = row["source"] if source is None else row["target"]
+            unresolved.append(f"{_row_label(row, index)}: no asset '{missing}'")
+            continue
+        if source == target:
+            continue
+        sources.append(source)
+        targets.append(target)
+        ports.append(int(row["port"]) if row.get("port") not in (None, "") else None)
+        protocols.append(str(row.get("protocol") or "").strip().lower())
+        counts.append(int(row["connection_count"]) if row.get("connection_count") not in (None, "") else None)
+        source_rows.append(row.get("source_row") if isinstance(row.get("source_row"), int) else None)
+    with transaction.atomic():
+        written = _connections_insert(
+            engagement_id=engagement.pk,
+            sources=sources,
+            targets=targets,
+            ports=ports,
+            protocols=protocols,
+            counts=counts,
+            source_rows=source_rows,
+            source_import_id=source_import_id,
+            source_format=source_format,
+        )
+    return ConnectionWriteResult(written=written, unresolved=unresolved)
+
+
+# ------------------------------------------------------------------------------------------- applications
+
+
+@dataclass(frozen=True)
+class ApplicationWriteResult:
+    created: int
+    updated: int
+    skipped: int
+    application_ids: list[int]
+    servers_linked: int = 0
+    # Server names of `servers` that match no asset.
+    servers_unresolved: list[str] = field(default_factory=list)
+
+
+def applications_bulk_write(
+    *,
+    engagement: Engagement,
+    rows: Sequence[Mapping[str, Any]],
+    on_duplicate: OnDuplicate = "update",
+    source_import_id: int | None = None,
+    source_format: str = "",
+    user: User | None = None,
+) -> ApplicationWriteResult:
+    """Write application rows (application-fields.md), matched on the name case-insensitively, and link each to
+    the assets its `servers` name. One upsert over a JSON array, one statement for the links."""
+    if on_duplicate not in ("update", "skip"):
+        raise ValidationError({"on_duplicate": "on_duplicate must be 'update' or 'skip'."})
+    errors: list[str] = []
+    staged: dict[str, dict[str, Any]] = {}
+    row_names: list[str] = []
+    for index, row in enumerate(rows):
+        label = _row_label(row, index)
+        _check_keys(row, APPLICATION_ROW_KEYS, label, errors)
+        values = _clean_fields(row, APPLICATION_FIELDS, APPLICATION_VOCABULARY_FIELDS, label, errors)
+        name = values.get("name")
+        if not name:
+            errors.append(f"{label}, name: an application needs a name")
+            continue
+        key = str(name).lower()
+        row_names.append(key)
+        if key in staged:
+            if on_duplicate == "update":
+                _merge(staged[key], values)
+        else:
+            staged[key] = values
+    _raise(errors)
+    if not staged:
+        return ApplicationWriteResult(created=0, updated=0, skipped=0, application_ids=[])
+    columns = [name for name in APPLICATION_FIELDS] + list(APPLICATION_RAW_FIELDS) + ["custom_attributes"]
+    columns.append("source_row")
+    lists = {name for name in APPLICATION_FIELDS if APPLICATION_FIELDS[name].type == "list"}
+    payload = [{k: v for k, v in values.items() if k in columns and v not in (None, [])} for values in staged.values()]
+
+    def inserted(name: str) -> str:
+        if name in lists:
+            return f"COALESCE(r.{name}, '{{}}')"
+        if name == "custom_attributes":
+            return "COALESCE(r.custom_attributes, '{}'::jsonb)"
+        return f"r.{name}"
+
+    def merged(name: str) -> str:
+        current = f"inventory_application.{name}"
+        if name in lists:
+            return f"{name} = CASE WHEN cardinality(EXCLUDED.{name}) > 0 THEN EXCLUDED.{name} ELSE {current} END"
+        if name == "custom_attributes":
+            return f"custom_attributes = {current} || EXCLUDED.custom_attributes"
+        if name == "name":
+            return f"name = {current}"
+        return f"{name} = COALESCE(EXCLUDED.{name}, {current})"
+
+    if on_duplicate == "update":
+        conflict = "DO UPDATE SET " + ", ".join(merged(name) for name in columns)
+        conflict += ", source_import_id = COALESCE(EXCLUDED.source_import_id, inventory_application.source_import_id)"
+        conflict += ", updated_at = now(), updated_by_id = EXCLUDED.updated_by_id"
+    else:
+        # A no-op update so RETURNING also gives the ids of the skipped ones.
+        conflict = "DO UPDATE SET name = inventory_application.name"
+    targets = ["engagement_id", *columns, "source_import_id", "source_format", "updated_by_id", "created_at"]
+    targets.append("updated_at")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO inventory_application ({', '.join(targets)})"
+            f" SELECT %s, {', '.join(inserted(name) for name in columns)}, %s, %s, %s, now(), now()"
+            " FROM jsonb_populate_recordset(NULL::inventory_application, %s) r"
+            f" ON CONFLICT (engagement_id, lower(name)) {conflict} RETURNING lower(name), id, (xmax = 0)",
+            [engagement.pk, source_import_id, source_format, user.pk if user else None, Jsonb(payload)],  # type: ignore[list-item]
+        )
+        returned = {key: (int(app_id), bool(new)) for key, app_id, new in cursor.fetchall()}
+        created = sum(1 for _, new in returned.values() if new)
+        matched = len(staged) - created + (len(row_names) - len(staged))
+        linked, unresolved = _application_servers_link(engagement=engagement, staged=staged, ids=returned)
+    return ApplicationWriteResult(
+        created=created,
+        updated=matched if on_duplicate == "update" else 0,
+        skipped=matched if on_duplicate == "skip" else 0,
+        application_ids=[returned[key][0] for key in row_names],
+        servers_linked=linked,
+        servers_unresolved=unresolved,
+    )
+
+
+def _application_servers_link(
+    *, engagement: Engagement, staged: Mapping[str, Mapping[str, Any]], ids: Mapping[str, tuple[int, bool]]
+) -> tuple[int, list[str]]:
+    wanted = [(ids[key][0], server) for key, values in staged.items() for server in values.get("servers") or []]
+    if not wanted:
+        return 0, []
+    resolved = _assets_resolve(engagement_id=engagement.pk, refs=(server for _, server in wanted))
+    apps, assets, unresolved = [], [], []
+    for app_id, server in wanted:
+        asset_id = resolved.get(server.strip().lower())
+        if asset_id is None:
+            unresolved.append(server)
+        else:
+            apps.append(app_id)
+            assets.append(asset_id)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO inventory_applicationasset (application_id, asset_id, source, created_at)"
+            " SELECT DISTINCT a, s, %s, now() FROM unnest(%s::bigint[], %s::bigint[]) AS i(a, s)"
+            " ON CONFLICT (application_id, asset_id) DO NOTHING",
+            [LinkSource.IMPORT, apps, assets],
+        )
+        return int(cursor.rowcount), sorted(set(unresolved))
+
+
+DIRECTIONS = {
+    "": DependencyDirection.OUTBOUND,
+    "outbound": DependencyDirection.OUTBOUND,
+    "southbound": DependencyDirection.OUTBOUND,  # Konveyor: this application depends on the other
+    "bidirectional": DependencyDirection.BIDIRECTIONAL,
+    "both": DependencyDirection.BIDIRECTIONAL,
+}
+INBOUND = {"inbound", "northbound"}  # Konveyor northbound: the other application depends on this one
+
+
+@dataclass(frozen=True)
+class DependencyWriteResult:
+    written: int
+    applications_created: int
+
+
+def application_dependencies_bulk_write(
+    *,
+    engagement: Engagement,
+    rows: Sequence[Mapping[str, Any]],
+    source_import_id: int | None = None,
+    source_format: str = "",
+) -> DependencyWriteResult:
+    """Write application dependencies: rows of `source`, `target` (application names), optional `direction`
+    (outbound, bidirectional; Konveyor's southbound / northbound), `kind`, `description`, `source_row`.
+    Applications named but missing are created. A repeated pair updates the earlier one."""
+    errors: list[str] = []
+    pairs: dict[tuple[str, str], dict[str, Any]] = {}
+    for index, row in enumerate(rows):
+        label = _row_label(row, index)
+        source, target = (str(row.get(key) or "").strip() for key in ("source", "target"))
+        direction = str(row.get("direction") or "").strip().lower()
+        if not source or not target:
+            errors.append(f"{label}: a dependency needs a source and a target application")
+            continue
+        if direction in INBOUND:
+            source, target, direction = target, source, "outbound"
+        if direction not in DIRECTIONS:
+            errors.append(f"{label}, direction: {row.get('direction')!r} is not outbound or bidirectional")
+            continue
+        if source.lower() == target.lower():
+            errors.append(f"{label}: an application cannot depend on itself")
+            continue
+        pairs[(source.lower(), target.lower())] = {
+            "source": source,
+            "target": target,
+            "direction": DIRECTIONS[direction],
+            "kind": str(row.get("kind") or "").strip()[:40],
+            "description": str(row.get("description") or "").strip(),
+            "source_row": row.get("source_row") if isinstance(row.get("source_row"), int) else None,
+        }
+    _raise(errors)
+    if not pairs:
+        return DependencyWriteResult(written=0, applications_created=0)
+    names = sorted({p[k] for p in pairs.values() for k in ("source", "target")}, key=str.lower)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO inventory_application (engagement_id, name, languages, frameworks, databases, middleware,"
+            " compliance, servers, tags, custom_attributes, source_import_id, source_format, created_at, updated_at)"
+            " SELECT DISTINCT ON (lower(n)) %s, n, '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}'::jsonb, %s, %s,"
+            " now(), now() FROM unnest(%s::text[]) AS n ORDER BY lower(n)"
+            " ON CONFLICT (engagement_id, lower(name)) DO NOTHING",
+            [engagement.pk, source_import_id, source_format, names],
+        )
+        created = cursor.rowcount
+        cursor.execute(
+            "SELECT lower(name), id FROM inventory_application WHERE engagement_id = %s AND lower(name) = ANY(%s)",
+            [engagement.pk, [n.lower() for n in names]],
+        )
+        ids = {name: int(app_id) for name, app_id in cursor.fetchall()}
+        values = list(pairs.values())
+        cursor.execute(
+            "INSERT INTO inventory_applicationdependency (engagement_id, source_id, target_id, direction, kind,"
+            " description, source_row, source_import_id, source_format, created_at)"
+            " SELECT %s, s, t, d, k, ds, r, %s, %s, now()"
+            " FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::integer[])"
+            " AS i(s, t, d, k, ds, r) ON CONFLICT (source_id, target_id) DO UPDATE SET direction = EXCLUDED.direction,"
+            " kind = CASE WHEN EXCLUDED.kind <> '' THEN EXCLUDED.kind ELSE inventory_applicationdependency.kind END,"
+            " description = CASE WHEN EXCLUDED.description <> '' THEN EXCLUDED.description"
+            " ELSE inventory_applicationdependency.description END",
+            [
+                engagement.pk,
+                source_import_id,
+                source_format,
+                [ids[v["source"].lower()] for v in values],
+                [ids[v["target"].lower()] for v in values],
+                [v["direction"] for v in values],
+                [v["kind"] for v in values],
+                [v["description"] for v in values],
+                [v["source_row"] for v in values],
+            ],
+        )
+        written = cursor.rowcount
+    return DependencyWriteResult(written=written, applications_created=created)
+
+
+# ------------------------------------------------------------------------------------------- edits
+
+
+def _changes_cleaned(
+    changes: Mapping[str, Any], fields: Mapping[str, Field], editable: Iterable[str]
+) -> dict[str, Any]:
+    allowed = set(editable)
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name not in allowed:
+            errors[name] = [f"{name} cannot be edited."]
+            continue
+        try:
+            cleaned[name] = clean_value(fields[name], value)
+        except FieldValueError as error:
+            errors[name] = [str(error)]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def asset_update(*, asset: Asset, changes: Mapping[str, Any], user: User | None) -> Asset:
+    """Edit canonical fields of an asset (a person's edit: the raw source values stay as they were).
+
+    Raises ValidationError keyed by field, changing nothing, when a value does not fit its field.
+    """
+    cleaned = _changes_cleaned(changes, ASSET_FIELDS, ASSET_EDITABLE_FIELDS)
+    if "name" in cleaned and not cleaned["name"]:
+        raise ValidationError({"name": ["An asset needs a name."]})
+    for name in ("hostname", "fqdn"):
+        if cleaned.get(name) and any(ch.isspace() for ch in cleaned[name]):
+            raise ValidationError({name: [f"{cleaned[name]!r} contains spaces."]})
+    with transaction.atomic():
+        for name, value in cleaned.items():
+            setattr(asset, name, value)
+        if "os_name" in cleaned:
+            asset.os_family = os_family(asset.os_name)
+        asset.updated_by = user
+        asset.save(update_fields=[*cleaned, "os_family", "updated_by", "updated_at"])
+        _assets_refresh_derived(asset_ids=[asset.pk])
+        if "application" in cleaned:
+            keep = {name.lower() for name in asset.application}
+            stale = [
+                link.pk
+                for link in asset.application_links.select_related("application")
+                if link.application.name.lower() not in keep
+            ]
+            ApplicationAsset.objects.filter(pk__in=stale).delete()
+            applications_link(engagement=asset.engagement, asset_ids=[asset.pk])
+        if "dependencies" in cleaned:
+            asset_dependencies_link(engagement=asset.engagement, asset_ids=[asset.pk])
+    asset.refresh_from_db()
+    return asset
+
+
+def asset_delete(*, asset: Asset, user: User | None) -> Asset:
+    if asset.deleted_at is None:
+        asset.deleted_at = timezone.now()
+        asset.updated_by = user
+        asset.save(update_fields=["deleted_at", "updated_by", "updated_at"])
+    return asset
+
+
+def asset_restore(*, asset: Asset, user: User | None) -> Asset:
+    if asset.deleted_at is not None:
+        asset.deleted_at = None
+        asset.updated_by = user
+        asset.save(update_fields=["deleted_at", "updated_by", "updated_at"])
+    return asset
+
+
+APPLICATION_EDITABLE_FIELDS = tuple(name for name in APPLICATION_FIELDS if name != "servers")
+
+
+def application_update(*, application: Application, changes: Mapping[str, Any], user: User | None) -> Application:
+    """Edit canonical fields of an application; the name stays unique in the engagement (case-insensitively)."""
+    cleaned = _changes_cleaned(changes, APPLICATION_FIELDS, APPLICATION_EDITABLE_FIELDS)
+    if "name" in cleaned:
+        name = cleaned["name"]
+        if not name:
+            raise ValidationError({"name": ["An application needs a name."]})
+        taken = (
+            Application.objects.filter(engagement_id=application.engagement_id, name__iexact=name)
+            .exclude(pk=application.pk)
+            .exists()
+        )
+        if taken:
+            raise ValidationError({"name": [f"An application named '{name}' already exists in this engagement."]})
+    for name, value in cleaned.items():
+        setattr(application, name, value)
+    application.updated_by = user
+    application.save(update_fields=[*cleaned, "updated_by", "updated_at"])
+    return application
+
+
+def application_delete(*, application: Application, user: User | None) -> Application:
+    if application.deleted_at is None:
+        application.deleted_at = timezone.now()
+        application.updated_by = user
+        application.save(update_fields=["deleted_at", "updated_by", "updated_at"])
+    return application
+
+
+def application_restore(*, application: Application, user: User | None) -> Application:
+    if application.deleted_at is not None:
+        application.deleted_at = None
+        application.updated_by = user
+        application.save(update_fields=["deleted_at", "updated_by", "updated_at"])
+    return application
+
+
+__all__ = [
+    "ApplicationDependency",
+    "AssetConnection",
+    "AssetWriteResult",
+    "application_delete",
+    "application_dependencies_bulk_write",
+    "application_restore",
+    "application_update",
+    "applications_bulk_write",
+    "applications_link",
+    "asset_delete",
+    "asset_dependencies_link",
+    "asset_restore",
+    "asset_update",
+    "assets_bulk_write",
+    "connections_bulk_write",
+]

@@ -1,0 +1,114 @@
+"""Redis restarted mid-flow (its queue lost): the state is in PostgreSQL, the watchdog sends the lost task again,
+and the flow completes. Uses a private redis-server, never the shared one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+from django_tenants.utils import schema_context
+
+from engagements.models import Engagement
+from flows import services
+from flows.models import FlowStatus, PhaseRun, PhaseStatus
+from flows.tasks import run_phase
+from migration_platform.celery import app
+from tests.conftest import ROOT, free_port
+from tests.factories import Team
+
+from .conftest import Worker, phase_statuses, start_worker, wait_for, wait_for_status
+from .phases import SELFTEST
+
+
+class PrivateRedis:
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"],
+            stdout=subprocess.DEVNULL,
+        )
+        wait_for(lambda: _answers(self.port), timeout=10, what="the private redis-server")
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+def _answers(port: int) -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def private_redis() -> Iterator[PrivateRedis]:
+    if shutil.which("redis-server") is None:
+        pytest.skip("This test starts its own redis-server: apt-get install -y redis-server")
+    redis = PrivateRedis()
+    redis.start()
+    yield redis
+    redis.kill()
+
+
+def _sweep(schema: str, redis_url: str, queue: str) -> str:
+    """The watchdog, in a process whose broker is the private Redis (as the beat-driven task would be)."""
+    code = (
+        "import django; django.setup(); from flows.services import watchdog_sweep; "
+        f"print(watchdog_sweep(schemas=[{schema!r}]).as_dict())"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "migration_platform.settings",
+        "REDIS_URL": redis_url,
+        "CELERY_BROKER_URL": redis_url,
+        "FLOW_LEASE_SECONDS": "1",
+        "CELERY_QUEUE": queue,
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+
+
+def test_a_redis_restart_mid_flow_loses_nothing(
+    tenant: Team, engagement: Engagement, private_redis: PrivateRedis
+) -> None:
+    schema = tenant.client.schema_name
+    # The prefork pool, as deployed: Celery 5.7's thread pool does not recover its consumer when the broker
+    # connection drops while a task runs ("Error on stopping Hub").
+    worker: Worker = start_worker(broker_url=private_redis.url, pool="prefork")
+    try:
+        with schema_context(schema), services.running_inline():
+            flow = services.flow_start(engagement=engagement, flow_type=SELFTEST, flow_input={"steps": 20, "delay": 0.1})
+            work = PhaseRun.objects.get(flow=flow, name="work")
+        with schema_context(schema), app.connection_for_write(private_redis.url) as connection:
+            run_phase.apply_async(args=[work.pk], queue=worker.queue, connection=connection)
+        wait_for(lambda: phase_statuses(schema, flow.pk)["work"] == PhaseStatus.RUNNING, what="work to start")
+
+        private_redis.kill()  # queue, unacked messages and channel layer gone
+        wait_for(lambda: phase_statuses(schema, flow.pk)["work"] == PhaseStatus.COMPLETED, what="work to finish")
+        time.sleep(3)  # the worker's attempt to queue the next phase fails while Redis is down
+        private_redis.start()  # empty: the message for `check` is lost
+        assert phase_statuses(schema, flow.pk)["check"] == PhaseStatus.PENDING
+
+        time.sleep(1.2)  # older than the sweep's requeue delay
+        assert f"{schema}:{flow.pk}:check" in _sweep(schema, private_redis.url, worker.queue)
+        assert wait_for_status(schema, flow.pk, FlowStatus.COMPLETED, FlowStatus.FAILED, timeout=40) == "completed"
+        assert phase_statuses(schema, flow.pk) == {"work": "completed", "check": "completed", "finish": "completed"}
+        with schema_context(schema):
+            assert PhaseRun.objects.get(pk=work.pk).attempt == 1  # the running phase carried on through it all
+    finally:
+        worker.stop()
