@@ -154,8 +154,8 @@ def _announce_on_commit(note: _Announcement) -> None:
                 controls=True,
                 table_html=table_html,
             )
-        except Exception:  # a page missing an update must never fail the flow (it catches up on reconnect)
-            logger.exception("Broadcasting flow %s failed", note.flow.pk)
+        except Exception as error:  # noqa: BLE001 - a page missing an update must not fail the flow (it catches up)
+            logger.warning("Broadcasting flow %s failed: %s", note.flow.pk, error)
         for phase_run_id, countdown in note.sends:
             _send(phase_run_id, countdown)
 
@@ -166,8 +166,8 @@ def _progress_announcer(schema: str) -> Any:
     def announce(flow: Flow, phases: Sequence[PhaseRun]) -> None:
         try:
             flow_announce(flow=flow, schema=schema, phases=phases)
-        except Exception:
-            logger.exception("Broadcasting progress of flow %s failed", flow.pk)
+        except Exception as error:  # noqa: BLE001 - see _announce_on_commit
+            logger.warning("Broadcasting progress of flow %s failed: %s", flow.pk, error)
 
     return announce
 

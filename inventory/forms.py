@@ -18,19 +18,13 @@ class AssetFilterForm(forms.Form):
     asset_type = forms.ChoiceField(required=False, choices=_choices(AssetType, "Any type"))
     environment = forms.ChoiceField(required=False, choices=_choices(Environment, "Any environment"))
     os_family = forms.ChoiceField(required=False, choices=_choices(OsFamily, "Any OS"))
-    application = forms.TypedChoiceField(
-        required=False, coerce=int, empty_value=None, choices=[("", "Any application")]
-    )
+    # An id of the engagement's applications (the page lists them; any other id simply matches nothing).
+    application = forms.IntegerField(required=False, min_value=1)
     quality_min = forms.IntegerField(required=False, min_value=0, max_value=100)
     quality_max = forms.IntegerField(required=False, min_value=0, max_value=100)
     deleted = forms.BooleanField(required=False)
     sort = forms.CharField(required=False, max_length=40)
     per_page = forms.TypedChoiceField(required=False, coerce=int, choices=[(n, n) for n in PAGE_SIZES])
-
-    def __init__(self, *args: Any, applications: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["application"]
-        field.choices = [("", "Any application"), *(applications or [])]  # type: ignore[attr-defined]
 
     def selector_filters(self) -> dict[str, Any]:
         data = self.cleaned_data if self.is_valid() else {}

@@ -204,7 +204,8 @@ class Asset(Provenance):
     class Meta:
         ordering = ["name", "pk"]
         indexes = [
-            # The table page: every list is one engagement's live assets, sorted or filtered by one column.
+            # The table page: every list is one engagement's live assets, sorted or filtered by one column. Sizes
+            # are indexed biggest first with unknowns last (selectors.ASSET_SORTS orders to match).
             models.Index(
                 "engagement", Lower("name"), "id", name="asset_list_name", condition=Q(deleted_at__isnull=True)
             ),
@@ -218,11 +219,33 @@ class Asset(Provenance):
                 "engagement", "os_family", Lower("name"), name="asset_list_os", condition=Q(deleted_at__isnull=True)
             ),
             models.Index(
-                "engagement", "quality_score", name="asset_list_quality", condition=Q(deleted_at__isnull=True)
+                "engagement",
+                F("quality_score").desc(nulls_last=True),
+                F("id").desc(),
+                name="asset_list_quality",
+                condition=Q(deleted_at__isnull=True),
             ),
-            models.Index("engagement", "memory_mb", name="asset_list_memory", condition=Q(deleted_at__isnull=True)),
-            models.Index("engagement", "cpu_cores", name="asset_list_cores", condition=Q(deleted_at__isnull=True)),
-            models.Index("engagement", "storage_gb", name="asset_list_storage", condition=Q(deleted_at__isnull=True)),
+            models.Index(
+                "engagement",
+                F("memory_mb").desc(nulls_last=True),
+                F("id").desc(),
+                name="asset_list_memory",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            models.Index(
+                "engagement",
+                F("cpu_cores").desc(nulls_last=True),
+                F("id").desc(),
+                name="asset_list_cores",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            models.Index(
+                "engagement",
+                F("storage_gb").desc(nulls_last=True),
+                F("id").desc(),
+                name="asset_list_storage",
+                condition=Q(deleted_at__isnull=True),
+            ),
             models.Index("engagement", "deleted_at", name="asset_deleted"),
             # Natural keys (services.NATURAL_KEYS), matched case-insensitively; IPs by the primary one.
             models.Index("engagement", "external_id", name="asset_key_external_id"),

@@ -60,13 +60,23 @@ ASSET_LIST_COLUMNS = (
 )
 
 
+# Sorts an index serves as it is stored: biggest first with unknowns last; ascending reads it backwards
+# (unknowns first). Names are never empty, so their index serves both ways.
+BIGGEST_FIRST_INDEXED = {"memory_mb", "cpu_cores", "storage_gb", "quality_score"}
+
+
 def _ordering(sorts: dict[str, Any], sort: str, default: str = "name") -> tuple[str, list[OrderBy]]:
     key = sort.lstrip("-")
     if key not in sorts:
         sort, key = default, default
     expression = sorts[key]
     descending = sort.startswith("-")
-    order = expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+    if key in BIGGEST_FIRST_INDEXED:
+        order = expression.desc(nulls_last=True) if descending else expression.asc(nulls_first=True)
+    elif key == "name":
+        order = expression.desc() if descending else expression.asc()
+    else:
+        order = expression.desc(nulls_last=True) if descending else expression.asc()
     return sort, [order, F("pk").desc() if descending else F("pk").asc()]
 
 
@@ -94,7 +104,8 @@ def asset_list(
         qs = qs.filter(deleted_at__isnull=True)
     term = search_term(search)
     if term:
-        # `contains` on the lower-cased column is a LIKE the trigram index serves (icontains would wrap UPPER()).
+        # `contains` on the lower-cased column is a LIKE the trigram index serves (icontains would wrap UPPER());
+        # one column only: an OR with other indexes makes the planner walk the whole name index instead.
         qs = qs.filter(search_text__contains=term)
     if asset_type:
         qs = qs.filter(asset_type=asset_type)
@@ -162,6 +173,12 @@ def application_list(
     qs = qs.annotate(server_count=Count("asset_links", filter=live_assets, distinct=True))
     _, ordering = _ordering(APPLICATION_SORTS, sort)
     return qs.order_by(*ordering)
+
+
+def application_choices(*, engagement: Engagement, limit: int = 2000) -> list[tuple[int, str]]:
+    """(id, name) of the live applications, for the asset table's application filter."""
+    applications = Application.objects.filter(engagement=engagement, deleted_at__isnull=True).order_by(Lower("name"))
+    return list(applications.values_list("pk", "name")[:limit])
 
 
 def application_get(*, engagement: Engagement, pk: int) -> Application | None:

@@ -16,7 +16,6 @@ Contract of the bulk writes (what the pipeline hands over):
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -66,6 +65,22 @@ SEARCH_FIELDS = ("name", "hostname", "fqdn", "external_id", "serial_number", "os
 SEARCH_LIST_FIELDS = ("ip_address", "application")
 MAX_ERRORS = 200
 INT_MAX = 2**31 - 1
+ANALYZE_AFTER = 10_000
+# What the table pages filter and sort on, and the natural keys: the statistics a big write refreshes.
+ANALYZED_COLUMNS = (
+    "engagement_id",
+    "deleted_at",
+    "name",
+    "asset_type",
+    "environment",
+    "os_family",
+    "quality_score",
+    "memory_mb",
+    "cpu_cores",
+    "storage_gb",
+    "search_text",
+    *NATURAL_KEYS,
+)
 
 
 # ------------------------------------------------------------------------------------------- derived values
@@ -137,7 +152,7 @@ def _clean_fields(
             raw = row[name]
         values[f"{name}_raw"] = None if raw is None or str(raw).strip() == "" else str(raw).strip()
     custom = row.get("custom_attributes")
-    if isinstance(custom, dict) and "\\u0000" in json.dumps(custom):
+    if isinstance(custom, dict) and any("\x00" in f"{key}{value}" for key, value in custom.items()):
         errors.append(f"{label}, custom_attributes: contains a NUL character")
     if custom is not None and not isinstance(custom, dict):
         errors.append(f"{label}, custom_attributes: must be an object")
@@ -281,7 +296,7 @@ def assets_bulk_write(
         definitions = ", ".join(f"{name} {_db_type(Asset, name)}" for name in columns)
         cursor.execute(
             "CREATE TEMPORARY TABLE inventory_asset_staging (n integer PRIMARY KEY, name_fallback text, "
-            f"asset_id bigint, is_new boolean NOT NULL DEFAULT false, {definitions}) ON COMMIT DROP"
+            f"asset_id bigint, {definitions}) ON COMMIT DROP"
         )
         with cursor.copy(f"COPY inventory_asset_staging (n, name_fallback, {', '.join(columns)}) FROM STDIN") as copy:
             for n, values in enumerate(staged):
@@ -294,7 +309,7 @@ def assets_bulk_write(
                         value = Jsonb(value)
                     record.append(value)
                 copy.write_row(record)
-        cursor.execute("ANALYZE inventory_asset_staging")
+        cursor.execute(f"ANALYZE inventory_asset_staging ({', '.join(NATURAL_KEYS)})")
         _match_natural_keys(cursor, engagement.pk)
 
         updated = skipped = 0
@@ -302,15 +317,17 @@ def assets_bulk_write(
         matched = int(cursor.fetchone()[0])
         if on_duplicate == "update" and matched:
             _update_matched(cursor, columns, source_import_id, source_format, user)
-        cursor.execute(
-            "UPDATE inventory_asset_staging SET is_new = true,"
-            " asset_id = nextval(pg_get_serial_sequence('inventory_asset', 'id')) WHERE asset_id IS NULL"
-        )
-        created = cursor.rowcount
-        if created:
-            _insert_new(cursor, engagement.pk, columns, list_columns, source_import_id, source_format, user)
-        cursor.execute("SELECT n, asset_id FROM inventory_asset_staging ORDER BY n")
-        staged_ids = [int(asset_id) for _, asset_id in cursor.fetchall()]
+        created_ids = _insert_new(cursor, engagement.pk, columns, list_columns, source_import_id, source_format, user)
+        created = len(created_ids)
+        if created + matched >= ANALYZE_AFTER:
+            # Fresh statistics, so the table's first pages after a big import are planned on the indexes.
+            cursor.execute(f"ANALYZE inventory_asset ({', '.join(ANALYZED_COLUMNS)})")
+        cursor.execute("SELECT n, asset_id FROM inventory_asset_staging WHERE asset_id IS NOT NULL")
+        staged_ids = [0] * len(staged)
+        for n, asset_id in cursor.fetchall():
+            staged_ids[n] = int(asset_id)
+        for n, asset_id in created_ids:
+            staged_ids[n] = asset_id
         cursor.execute("DROP TABLE inventory_asset_staging")
 
         asset_ids = [staged_ids[s] for s in row_to_staged]
@@ -392,7 +409,9 @@ def _insert_new(
     source_import_id: int | None,
     source_format: str,
     user: User | None,
-) -> None:
+) -> list[tuple[int, int]]:
+    """Insert the staged rows that matched nothing, with ids drawn in the same statement; (n, id) of each."""
+
     def final(name: str) -> str:
         if name == "name":
             return "COALESCE(t.name, t.name_fallback)"
@@ -404,13 +423,16 @@ def _insert_new(
 
     targets = ["id", "engagement_id", *columns, "source_import_id", "source_format", "updated_by_id"]
     targets += ["quality_score", "search_text", "created_at", "updated_at"]
-    selected = ["t.asset_id", "%s", *(final(name) for name in columns), "%s", "%s", "%s"]
+    selected = ["t.new_id", "%s", *(final(name) for name in columns), "%s", "%s", "%s"]
     selected += [quality_score_sql(final), search_text_sql(final), "now()", "now()"]
     cursor.execute(
-        f"INSERT INTO inventory_asset ({', '.join(targets)}) SELECT {', '.join(selected)}"
-        " FROM inventory_asset_staging t WHERE t.is_new ORDER BY t.n",
+        "WITH new AS MATERIALIZED (SELECT s.*, nextval(pg_get_serial_sequence('inventory_asset', 'id')) AS new_id"
+        "  FROM inventory_asset_staging s WHERE s.asset_id IS NULL ORDER BY s.n),"
+        f" inserted AS (INSERT INTO inventory_asset ({', '.join(targets)}) SELECT {', '.join(selected)} FROM new t)"
+        " SELECT n, new_id FROM new",
         [engagement_id, source_import_id, source_format, user.pk if user else None],
     )
+    return [(int(n), int(new_id)) for n, new_id in cursor.fetchall()]
 
 
 @dataclass(frozen=True)
@@ -481,10 +503,13 @@ def _assets_resolve(*, engagement_id: int, refs: Iterable[str]) -> dict[str, int
 
 def asset_dependencies_link(*, engagement: Engagement, asset_ids: Sequence[int] | None = None) -> int:
     """Turn the names in assets' `dependencies` into connections (no port); returns the connections created."""
-    query = Asset.objects.filter(engagement=engagement, deleted_at__isnull=True).exclude(dependencies=[])
-    if asset_ids is not None:
-        query = query.filter(pk__in=asset_ids)
-    pairs = list(query.values_list("pk", "dependencies"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, dependencies FROM inventory_asset WHERE engagement_id = %s AND deleted_at IS NULL"
+            " AND cardinality(dependencies) > 0" + (" AND id = ANY(%s)" if asset_ids is not None else ""),
+            [engagement.pk] + ([list(asset_ids)] if asset_ids is not None else []),
+        )
+        pairs = [(int(asset_id), list(refs)) for asset_id, refs in cursor.fetchall()]
     if not pairs:
         return 0
     resolved = _assets_resolve(engagement_id=engagement.pk, refs=(ref for _, refs in pairs for ref in refs))

@@ -67,6 +67,9 @@ def _integer(field: Field, value: object) -> int:
 def _items(value: object) -> list[str]:
     if isinstance(value, str):
         return split_list(value)
+    if isinstance(value, list) and all(type(item) is str and item and item == item.strip() for item in value):
+        if not any("\x00" in item or (len(item) <= _EMPTY_MAX and is_empty(item)) for item in value):
+            return list(dict.fromkeys(value))
     if isinstance(value, Iterable) and not isinstance(value, bytes | dict):
         seen: dict[str, None] = {}
         for item in value:
@@ -111,6 +114,10 @@ def vocabulary_value(field: Field, value: object) -> str | None:
     return found
 
 
+# The longest spelling of "no value" is_empty knows ("#n/a", "null", "none"): longer text skips the check.
+_EMPTY_MAX = 4
+
+
 def clean_value(field: Field, value: object) -> object:
     """`value` as `field` stores it: None when unknown, [] for an empty list; FieldValueError when it cannot be."""
     if field.type == "list":
@@ -119,10 +126,17 @@ def clean_value(field: Field, value: object) -> object:
         return None
     if isinstance(value, str):
         value = value.strip()
-        if not value or is_empty(value):
+        if not value or (len(value) <= _EMPTY_MAX and is_empty(value)):
             return None
         if "\x00" in value:
             raise FieldValueError("contains a NUL character")
+        if field.type == "text" and field.name not in {"hostname", "fqdn"}:
+            return value  # the common case of a bulk write, first
+    elif field.type == "integer" and type(value) is int and 0 <= value <= BIGINT_MAX:
+        return value
+    elif field.type == "number" and type(value) in (int, float) and 0 <= value < float("inf"):  # type: ignore[operator]
+        if field.unit != "pct" or value <= PERCENT_MAX:  # type: ignore[operator]
+            return float(value)  # type: ignore[arg-type]
     if field.type == "text":
         text = str(value)
         return text.lower() if field.name in {"hostname", "fqdn"} else text

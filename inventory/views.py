@@ -54,10 +54,9 @@ def _application(engagement: Engagement, pk: int) -> Application:
 @role_required(Role.VIEWER)
 def asset_list_view(request: HttpRequest, engagement_pk: int) -> HttpResponse:
     engagement = _engagement(engagement_pk)
-    applications = list(
-        selectors.application_list(engagement=engagement).values_list("pk", "name")[:1000]  # type: ignore[misc]
-    )
-    filters = AssetFilterForm(request.GET or None, applications=applications)
+    # The htmx partial needs no filter form choices.
+    applications = [] if request.htmx else selectors.application_choices(engagement=engagement)  # type: ignore[attr-defined]
+    filters = AssetFilterForm(request.GET or None)
     chosen = filters.selector_filters()
     page = paginate_capped(request, selectors.asset_table(engagement=engagement, **chosen))
     filtered = any(chosen[k] for k in chosen if k not in {"sort"})
@@ -70,6 +69,8 @@ def asset_list_view(request: HttpRequest, engagement_pk: int) -> HttpResponse:
         "query": request.GET.copy(),
         "filtered": filtered,
         "export_formats": FORMATS,
+        "application_choices": applications,
+        "chosen_application": chosen["application_id"],
     }
     template = "inventory/asset_list.html#table" if request.htmx else "inventory/asset_list.html"  # type: ignore[attr-defined]
     return render(request, template, context)

@@ -19,6 +19,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("ai.api.urls")),
     path("", include("flows.api.urls")),
     path("", include("inventory.api.urls")),
+    path("", include("imports.api.urls")),
     path("", include(api_router.urls)),
 ]
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("engagements/", include("engagements.urls")),
     path("engagements/<int:engagement_pk>/inventory/", include("inventory.urls")),
+    path("engagements/<int:engagement_pk>/imports/", include("imports.urls")),
     path("", include("ai.urls")),
     path("", include("flows.urls")),
     path("people/", tenant_views.people_view, name="people"),

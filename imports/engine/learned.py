@@ -9,9 +9,17 @@ from __future__ import annotations
 from django.core.management.base import CommandError
 
 
-def load_learned_mappings(tenant_slug: str) -> dict[str, str | None]:
-    """{source header: field, or None for "leave unmapped"} approved by `tenant_slug`'s people.
+def load_learned_mappings(tenant_slug: str, kind: str | None = None) -> dict[str, str | None]:
+    """{source header: field, or None for "leave unmapped"} approved by `tenant_slug`'s people (of `kind`)."""
+    from django.db import DatabaseError
+    from django_tenants.utils import schema_context
 
-    A hook for the imports models (FieldMapping approvals), which are not built yet.
-    """
-    raise CommandError("--tenant needs the database; learned mappings are not built yet", returncode=2)
+    from imports.services import learned_mappings
+    from migration_platform.commands import client_by_slug
+
+    try:
+        client = client_by_slug(tenant_slug)
+        with schema_context(client.schema_name):
+            return learned_mappings(kind=kind)
+    except DatabaseError as error:
+        raise CommandError(f"--tenant {tenant_slug}: the database cannot be read ({error})", returncode=2) from None

@@ -10,6 +10,8 @@ from flows import services
 from flows.models import Flow, FlowStatus, PhaseRun, PhaseStatus
 from tests.factories import Team
 
+from .phases import SELFTEST, SELFTEST_ANALYST_GATE
+
 
 def engagement_of(team: Team, name: str = "Data centre exit") -> Engagement:
     with schema_context(team.client.schema_name):
@@ -17,12 +19,14 @@ def engagement_of(team: Team, name: str = "Data centre exit") -> Engagement:
         return engagement
 
 
-def flow_in_state(team: Team, state: str, *, flow_type: str = "discovery", engagement: Engagement | None = None) -> Flow:
-    """A flow whose first phases got to `state`: running, paused, failed, waiting (at its gate) or completed."""
+def flow_in_state(team: Team, state: str, *, flow_type: str = "", engagement: Engagement | None = None) -> Flow:
+    """A flow whose first phases got to `state`: running, paused, failed, waiting (at its gate) or completed.
+
+    By default of a test flow type (tests/flows/phases.py), so that no domain app's phase takes part.
+    """
+    flow_type = flow_type or (SELFTEST_ANALYST_GATE if state == "waiting" else SELFTEST)
     with schema_context(team.client.schema_name), services.running_inline():
-        flow = services.flow_start(
-            engagement=engagement or engagement_of(team), flow_type=flow_type, user=team.analyst
-        )
+        flow = services.flow_start(engagement=engagement or engagement_of(team), flow_type=flow_type, user=team.analyst)
         phases = list(flow.phases.order_by("order"))
         now = timezone.now()
         if state == "running":

@@ -20,7 +20,8 @@ from flows.registry import register_flow_type, register_phase
 from tenants.roles import Role
 
 SELFTEST = "selftest"
-SELFTEST_GATE = "selftest_gate"
+SELFTEST_GATE = "selftest_gate"  # its gate is the engagement manager's to pass
+SELFTEST_ANALYST_GATE = "selftest_checkin"  # its gate is an analyst's
 
 
 def work(ctx: PhaseContext) -> dict[str, Any]:
@@ -31,12 +32,8 @@ def work(ctx: PhaseContext) -> dict[str, Any]:
     if redis is not None:
         redis.incr(f"{key}:runs")
         now_running = redis.incr(f"{key}:running")
-        redis.eval(
-            "if tonumber(redis.call('get', KEYS[1]) or '0') < tonumber(ARGV[1]) then redis.call('set', KEYS[1], ARGV[1]) end",
-            1,
-            f"{key}:max",
-            now_running,
-        )
+        raise_max = "if tonumber(redis.call('get', KEYS[1]) or '0') < tonumber(ARGV[1]) then redis.call('set', KEYS[1], ARGV[1]) end"  # noqa: E501
+        redis.eval(raise_max, 1, f"{key}:max", now_running)
     try:
         if ctx.input.get("write"):
             Engagement.objects.create(name=f"{ctx.input['write']} attempt {ctx.attempt}")
@@ -71,7 +68,8 @@ def finish(ctx: PhaseContext) -> dict[str, Any]:
 
 register_flow_type(SELFTEST, ("work", "check", "finish"))
 register_flow_type(SELFTEST_GATE, ("work", "approval", "finish"))
-for flow_type in (SELFTEST, SELFTEST_GATE):
+register_flow_type(SELFTEST_ANALYST_GATE, ("work", "approval", "finish"))
+for flow_type in (SELFTEST, SELFTEST_GATE, SELFTEST_ANALYST_GATE):
     register_phase(flow_type, "work", run=work, label="Work")
     register_phase(flow_type, "finish", run=finish, label="Finish")
 register_phase(SELFTEST, "check", run=check, label="Check")
@@ -84,3 +82,4 @@ register_phase(
     approve_role=Role.ENGAGEMENT_MANAGER,
     on_approve=record_decision,
 )
+register_phase(SELFTEST_ANALYST_GATE, "approval", run=approval, label="Approval", gate=True, approve_role=Role.ANALYST)

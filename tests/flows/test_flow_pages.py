@@ -15,6 +15,7 @@ from tests.conftest import http
 from tests.factories import Team
 
 from .builders import engagement_of, flow_in_state
+from .phases import SELFTEST_GATE
 
 
 def _page(team: Team, user: Any, url: str, **headers: str) -> str:
@@ -26,19 +27,11 @@ def _page(team: Team, user: Any, url: str, **headers: str) -> str:
 def test_the_flow_page_shows_phases_in_order_with_progress_and_the_event_log(team: Team) -> None:
     flow = flow_in_state(team, "running")
     html = _page(team, team.viewer, f"/flows/{flow.pk}/")
-    assert re.findall(r'data-phase="(\w+)"', html) == [
-        "data_import",
-        "field_mapping",
-        "validation",
-        "cleansing",
-        "inventory",
-        "classification",
-        "dependency_analysis",
-    ]
-    assert 'data-phase="data_import" data-status="running"' in html
+    assert re.findall(r'data-phase="(\w+)"', html) == ["work", "check", "finish"]
+    assert 'data-phase="work" data-status="running"' in html
     assert 'data-fraction="40/100"' in html  # the running phase's bar
     assert f'id="flow-{flow.pk}-summary"' in html and f'id="flow-{flow.pk}-events"' in html
-    assert f"Started a Discovery flow" in html and team.analyst.email in html  # the event log
+    assert "Started a selftest flow" in html and team.analyst.email in html  # the event log
     assert f'ws-connect="/ws/engagements/{flow.engagement_id}/?flow={flow.pk}"' in html
     assert html.count("hx-swap-oob") == 1  # only the live badge: fragments in a page are plain
     assert "<script>" not in html and "style=" not in html and "hx-on" not in html
@@ -80,7 +73,7 @@ def test_the_gate_shows_what_to_decide_and_the_form_to_those_who_may(team: Team)
     assert "Approve it" in analyst_html and 'data-testid="gate-form"' in analyst_html
     viewer_html = _page(team, team.viewer, f"/flows/{waiting.pk}/")
     assert "Approve it" in viewer_html and 'data-testid="gate-form"' not in viewer_html
-    review = flow_in_state(team, "waiting", flow_type="assessment")
+    review = flow_in_state(team, "waiting", flow_type=SELFTEST_GATE)
     html = _page(team, team.analyst, f"/flows/{review.pk}/")
     assert "Waiting for engagement manager or above to approve." in html
 
@@ -90,7 +83,7 @@ def test_approving_from_the_page_records_who_and_the_comment(team: Team) -> None
     response = http(team.host, team.analyst).post(f"/flows/{waiting.pk}/approve/", {"comment": "Looks right"})
     assert response.status_code == 302 and response["Location"] == f"/flows/{waiting.pk}/"
     with schema_context(team.client.schema_name):
-        gate = Flow.objects.get(pk=waiting.pk).phases.get(name="field_mapping")
+        gate = Flow.objects.get(pk=waiting.pk).phases.get(name="approval")
     assert gate.decided_by == team.analyst
     assert gate.decision == {"answer": {"a": "b"}, "comment": "Looks right", "by": team.analyst.email}
 

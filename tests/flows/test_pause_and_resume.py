@@ -54,7 +54,9 @@ def test_a_paused_flow_stops_mid_phase_and_finishes_after_resume(
         assert list(Engagement.objects.filter(name__startswith="Written by work").values_list("name", flat=True)) == [
             "Written by work attempt 2"
         ]
-    flow_changes = [(actor, before, after) for actor, phase, before, after, _ in events_of(schema, flow.pk) if not phase]
+    flow_changes = [
+        (actor, before, after) for actor, phase, before, after, _ in events_of(schema, flow.pk) if not phase
+    ]
     assert (tenant.analyst.email, "running", "paused") in flow_changes
     assert (tenant.manager.email, "paused", "running") in flow_changes
 

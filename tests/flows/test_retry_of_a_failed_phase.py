@@ -34,7 +34,9 @@ def test_a_failed_phase_shows_its_error_and_a_retry_completes_the_flow(
         assert PhaseRun.objects.get(flow_id=flow.pk, name="finish").status == PhaseStatus.PENDING
         result = selectors.flow_result(flow=failed)
         assert result["status"] == "failed"
-        assert result["errors"] == [{"row": None, "column": None, "message": "check: ValueError: check failed on attempt 1"}]
+        assert result["errors"] == [
+            {"row": None, "column": None, "message": "check: ValueError: check failed on attempt 1"}
+        ]
 
         services.phase_retry(flow=failed, user=tenant.analyst)
     assert wait_for_status(schema, flow.pk, FlowStatus.COMPLETED, FlowStatus.FAILED) == FlowStatus.COMPLETED
@@ -46,9 +48,7 @@ def test_a_failed_phase_shows_its_error_and_a_retry_completes_the_flow(
         assert PhaseRun.objects.get(flow_id=flow.pk, name="work").attempt == 1  # done phases are not re-run
 
 
-def test_only_a_failed_flow_has_a_phase_to_retry(
-    tenant: Team, engagement: Engagement, flows_worker: Worker
-) -> None:
+def test_only_a_failed_flow_has_a_phase_to_retry(tenant: Team, engagement: Engagement, flows_worker: Worker) -> None:
     schema = tenant.client.schema_name
     with schema_context(schema):
         flow = services.flow_start(engagement=engagement, flow_type=SELFTEST, flow_input={"steps": 1})

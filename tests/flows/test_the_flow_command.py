@@ -20,6 +20,7 @@ from tests.factories import Team
 
 from .builders import flow_in_state
 from .conftest import Worker
+from .phases import SELFTEST_GATE
 
 
 def flow_command(*args: str) -> tuple[int, str, str]:
@@ -46,12 +47,12 @@ def test_show_prints_the_flow_as_json_and_exits_by_its_state(team: Team) -> None
     payload = json.loads(out)
     assert code == 3
     assert payload["flow_id"] == waiting.pk and payload["status"] == "waiting_for_input"
-    assert payload["phase"] == "field_mapping"
+    assert payload["phase"] == "approval"
     assert {"message", "counts", "errors", "warnings", "phases"} <= set(payload)
-    assert [phase["name"] for phase in payload["phases"]][:2] == ["data_import", "field_mapping"]
+    assert [phase["name"] for phase in payload["phases"]] == ["work", "approval", "finish"]
     failed = flow_in_state(team, "failed")
     code, out, _ = flow_command("--tenant", "acme", str(failed.pk), "show", "--json")
-    assert code == 1 and json.loads(out)["errors"][0]["message"].startswith("data_import: ValueError")
+    assert code == 1 and json.loads(out)["errors"][0]["message"].startswith("work: ValueError")
     completed = flow_in_state(team, "completed")
     code, out, _ = flow_command("--tenant", "acme", str(completed.pk), "show")
     assert code == 0 and out.startswith(f"{completed.pk}\tcompleted")
@@ -74,7 +75,7 @@ def test_actions_change_the_flow_and_are_recorded_as_from_the_command_line(team:
     waiting = flow_in_state(team, "waiting")
     assert flow_command("--tenant", "acme", str(waiting.pk), "approve", "--user", team.analyst.email)[0] == 0
     with schema_context("acme"):
-        gate = Flow.objects.get(pk=waiting.pk).phases.get(name="field_mapping")
+        gate = Flow.objects.get(pk=waiting.pk).phases.get(name="approval")
     assert gate.decided_by == team.analyst and gate.decision["comment"] == "from the command line"
 
 
@@ -135,7 +136,7 @@ def _run(tenant: Team, engagement: Engagement, **options: Any) -> tuple[int, dic
     code = run_flow_command(
         client=tenant.client,
         engagement=engagement,
-        flow_type="discovery",
+        flow_type=SELFTEST_GATE,
         json_output=True,
         stdout=out,
         stderr=err,
@@ -148,13 +149,13 @@ def test_a_synchronous_run_stops_at_the_gate_with_3_or_passes_it_with_approve(
     tenant: Team, engagement: Engagement
 ) -> None:
     code, result, progress = _run(tenant, engagement, sync=True)
-    assert code == 3 and result["status"] == "waiting_for_input" and result["phase"] == "field_mapping"
-    assert "data_import" in progress  # progress on stderr
+    assert code == 3 and result["status"] == "waiting_for_input" and result["phase"] == "approval"
+    assert "work: completed" in progress  # progress on stderr
     code, result, _ = _run(tenant, engagement, sync=True, approve=True, user_email=tenant.analyst.email)
     assert code == 0 and result["status"] == "completed"
     assert set(result) >= {"flow_id", "status", "phase", "message", "counts", "errors", "warnings"}
     with schema_context(tenant.client.schema_name):
-        gate = Flow.objects.get(pk=result["flow_id"]).phases.get(name="field_mapping")
+        gate = Flow.objects.get(pk=result["flow_id"]).phases.get(name="approval")
     assert gate.decision["by"] == f"{tenant.analyst.email} (from the command line)"
 
 
@@ -165,4 +166,4 @@ def test_no_wait_returns_as_soon_as_the_flow_is_queued_and_waiting_follows_it_on
     assert code == 0 and result["status"] == "running"
     code, result, progress = _run(tenant, engagement, approve=True)
     assert code == 0 and result["status"] == "completed"
-    assert "waiting_for_input [field_mapping]" in progress and "completed" in progress
+    assert "waiting_for_input [approval]" in progress and "completed" in progress

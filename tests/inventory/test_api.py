@@ -31,13 +31,22 @@ def test_assets_are_listed_with_filters_and_pagination(team: Team, engagement: E
     listing = client.get(f"/api/v1/assets/?engagement={engagement.pk}").json()
     assert listing["count"] == 2 and [a["name"] for a in listing["results"]] == ["db01", "web01"]
     assert listing["results"][1]["applications"][0]["name"] == "CRM"
-    assert [a["name"] for a in client.get(f"/api/v1/assets/?engagement={engagement.pk}&environment=production").json()["results"]] == ["web01"]
-    assert [a["name"] for a in client.get(f"/api/v1/assets/?engagement={engagement.pk}&search=10.0.0.5").json()["results"]] == ["db01"]
-    assert client.get(f"/api/v1/assets/?engagement={engagement.pk}&ordering=-name").json()["results"][0]["name"] == "web01"
+    assert [
+        a["name"]
+        for a in client.get(f"/api/v1/assets/?engagement={engagement.pk}&environment=production").json()["results"]
+    ] == ["web01"]
+    assert [
+        a["name"] for a in client.get(f"/api/v1/assets/?engagement={engagement.pk}&search=10.0.0.5").json()["results"]
+    ] == ["db01"]
+    assert (
+        client.get(f"/api/v1/assets/?engagement={engagement.pk}&ordering=-name").json()["results"][0]["name"] == "web01"
+    )
     assert client.get("/api/v1/assets/").status_code == 400
 
 
-def test_an_analyst_patches_an_asset_and_a_bad_value_is_a_400_naming_the_field(team: Team, engagement: Engagement) -> None:
+def test_an_analyst_patches_an_asset_and_a_bad_value_is_a_400_naming_the_field(
+    team: Team, engagement: Engagement
+) -> None:
     web = data(engagement)[0]
     client = api(team.host, team.analyst)
     response = client.patch(f"/api/v1/assets/{web}/", {"memory_mb": 4096, "os_name": "Windows 2019"}, format="json")

@@ -54,9 +54,11 @@ def test_the_graph_has_the_application_its_neighbours_and_servers(team: Team, en
 def test_the_graph_page_loads_its_script_without_inline_code(team: Team, engagement: Engagement) -> None:
     write(engagement, [server("web01", application=["CRM"])])
     crm = Application.objects.get(name="CRM")
-    html = http(team.host, team.viewer).get(
-        f"/engagements/{engagement.pk}/inventory/applications/{crm.pk}/graph/"
-    ).content.decode()
+    html = (
+        http(team.host, team.viewer)
+        .get(f"/engagements/{engagement.pk}/inventory/applications/{crm.pk}/graph/")
+        .content.decode()
+    )
     assert "vendor/cytoscape/cytoscape.min.js" in html and "js/dependency-graph.js" in html
     assert "data-graph-url=" in html
     assert "<script>" not in html and "style=" not in html

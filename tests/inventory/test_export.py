@@ -17,7 +17,7 @@ from tests.conftest import api, http
 from tests.factories import Team
 from tests.inventory.conftest import server, write
 
-NASTY = "=HYPERLINK(\"http://evil\")"
+NASTY = '=HYPERLINK("http://evil")'
 
 
 def data(engagement: Engagement) -> None:

@@ -50,12 +50,25 @@ def test_json_goes_to_stdout_as_one_array(committed: Engagement) -> None:
 
 def test_csv_and_xlsx_go_to_a_file(committed: Engagement, tmp_path: Path) -> None:
     target = tmp_path / "assets.csv"
-    assert run("--tenant", "acme", "--engagement", "Export CLI", "--format", "csv", "--output", str(target)).returncode == 0
+    assert (
+        run("--tenant", "acme", "--engagement", "Export CLI", "--format", "csv", "--output", str(target)).returncode
+        == 0
+    )
     rows = list(csv.DictReader(io.StringIO(target.read_text())))
     assert rows[0]["description"] == "'=1+1"
     book = tmp_path / "apps.xlsx"
-    result = run("--tenant", "acme", "--engagement", "Export CLI", "--format", "xlsx", "--kind", "applications",
-                 "--output", str(book))
+    result = run(
+        "--tenant",
+        "acme",
+        "--engagement",
+        "Export CLI",
+        "--format",
+        "xlsx",
+        "--kind",
+        "applications",
+        "--output",
+        str(book),
+    )
     assert result.returncode == 0 and book.read_bytes()[:2] == b"PK"
 
 
@@ -66,7 +79,10 @@ def test_csv_and_xlsx_go_to_a_file(committed: Engagement, tmp_path: Path) -> Non
         (("--tenant", "acme", "--engagement", "Nope", "--format", "json"), b"--engagement"),
         (("--tenant", "acme", "--engagement", "Export CLI", "--format", "pdf"), b"--format"),
         (("--tenant", "acme", "--engagement", "Export CLI", "--format", "json", "--kind", "x"), b"--kind"),
-        (("--tenant", "acme", "--engagement", "Export CLI", "--format", "json", "--output", "/no/such/dir/f"), b"--output"),
+        (
+            ("--tenant", "acme", "--engagement", "Export CLI", "--format", "json", "--output", "/no/such/dir/f"),
+            b"--output",
+        ),
     ],
 )
 def test_bad_arguments_exit_2_naming_the_argument(committed: Engagement, args: tuple[str, ...], named: bytes) -> None:

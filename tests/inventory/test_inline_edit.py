@@ -18,7 +18,9 @@ def field_url(engagement: Engagement, asset: Asset, name: str) -> str:
     return f"/engagements/{engagement.pk}/inventory/assets/{asset.pk}/fields/{name}/"
 
 
-def test_the_detail_page_shows_fields_grouped_with_raw_values_and_provenance(team: Team, engagement: Engagement) -> None:
+def test_the_detail_page_shows_fields_grouped_with_raw_values_and_provenance(
+    team: Team, engagement: Engagement
+) -> None:
     asset = an_asset(engagement)
     html = http(team.host, team.viewer).get(asset.get_absolute_url()).content.decode()
     for group in ("Identity", "Compute and storage", "Operating system", "Business", "Custom attributes"):
@@ -74,7 +76,9 @@ def test_a_vocabulary_field_takes_a_choice_and_refuses_others(team: Team, engage
 
 def test_a_viewer_cannot_edit_and_derived_fields_are_not_editable(team: Team, engagement: Engagement) -> None:
     asset = an_asset(engagement)
-    assert http(team.host, team.viewer).post(field_url(engagement, asset, "memory_mb"), {"value": "1"}).status_code == 403
+    assert (
+        http(team.host, team.viewer).post(field_url(engagement, asset, "memory_mb"), {"value": "1"}).status_code == 403
+    )
     analyst = http(team.host, team.analyst)
     assert analyst.post(field_url(engagement, asset, "os_family"), {"value": "unix"}).status_code == 404
     assert analyst.get(field_url(engagement, asset, "nonsense")).status_code == 404

@@ -1,0 +1,179 @@
+"""An import: the uploaded file, its raw rows (kept as JSONB, with their row numbers), its column mapping, and the
+corrections people approved (learned per client, stored apart from what the engine suggests)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from engagements.models import Engagement
+
+
+class ImportKind(models.TextChoices):
+    ASSETS = "assets", "Assets (servers, databases, devices)"
+    APPLICATIONS = "applications", "Applications"
+    CONNECTIONS = "connections", "Connections (source, destination, port)"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    READING = "reading", "Reading the file"
+    MAPPING = "mapping", "Waiting for the mapping approval"
+    VALIDATING = "validating", "Validating"
+    INVALID = "invalid", "Rows with errors"
+    IMPORTING = "importing", "Writing the inventory"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+
+
+class OnDuplicate(models.TextChoices):
+    UPDATE = "update", "Update the existing asset"
+    SKIP = "skip", "Skip the row"
+
+
+class DataImport(models.Model):
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="imports")
+    flow = models.ForeignKey("flows.Flow", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Relative to MEDIA_ROOT: <schema>/imports/<id>-<name>.
+    file_path = models.CharField(max_length=500)
+    original_name = models.CharField(max_length=255)
+    size = models.BigIntegerField(default=0)
+    kind = models.CharField(max_length=16, choices=ImportKind.choices, blank=True)
+    format = models.CharField(max_length=32, blank=True)
+    sheet = models.CharField(max_length=255, blank=True)
+    sheets = models.JSONField(default=list, blank=True)
+    header_row = models.PositiveIntegerField(null=True, blank=True)
+    headers = models.JSONField(default=list, blank=True)
+    row_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    counts = models.JSONField(default=dict, blank=True)
+    on_duplicate = models.CharField(max_length=8, choices=OnDuplicate.choices, default=OnDuplicate.UPDATE)
+    skip_invalid = models.BooleanField(default=False)
+    # From `--mapping FILE.json`: {source header: field or None}, applied as corrections by the field_mapping phase.
+    requested_mapping = models.JSONField(default=dict, blank=True)
+    quality_score = models.FloatField(null=True, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+    # Users live in the public schema (see Engagement.created_by).
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} ({self.original_name})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("imports:detail", kwargs={"engagement_pk": self.engagement_id, "pk": self.pk})
+
+
+class RowStatus(models.TextChoices):
+    OK = "ok", "OK"
+    WARNING = "warning", "Warnings"
+    INVALID = "invalid", "Errors"
+    DUPLICATE = "duplicate", "Duplicate in the file"
+
+
+class RawRecord(models.Model):
+    """One data row as read from the file, keyed by header; written with COPY by the data_import phase."""
+
+    data_import = models.ForeignKey(DataImport, on_delete=models.CASCADE, related_name="records")
+    row_number = models.PositiveIntegerField(help_text="row number as a spreadsheet shows it")
+    values = models.JSONField(default=dict)
+    # [{"column": header, "message": text}]
+    errors = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=RowStatus.choices, default=RowStatus.OK)
+
+    class Meta:
+        ordering = ["row_number"]
+        constraints = [models.UniqueConstraint("data_import", "row_number", name="rawrecord_row_unique")]
+        indexes = [
+            models.Index(
+                "data_import",
+                "row_number",
+                name="rawrecord_issues",
+                condition=~models.Q(status="ok"),
+            )
+        ]
+
+
+class ColumnMapping(models.Model):
+    """One source column: what the engine (and the AI review) suggest, and apart from it what a person chose."""
+
+    data_import = models.ForeignKey(DataImport, on_delete=models.CASCADE, related_name="columns")
+    position = models.PositiveIntegerField()
+    source = models.CharField(max_length=500)
+    suggested_target = models.CharField(max_length=64, blank=True)
+    confidence = models.FloatField(default=0)
+    transform = models.CharField(max_length=32, blank=True)
+    reason = models.TextField(blank=True)
+    samples = models.JSONField(default=list, blank=True)
+    # A person's correction: `overridden` says there is one; an empty target then means "leave unmapped".
+    overridden = models.BooleanField(default=False)
+    override_target = models.CharField(max_length=64, blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+    )
+    final_target = models.CharField(max_length=64, blank=True)
+    final_transform = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint("data_import", "position", name="columnmapping_position_unique")]
+
+    @property
+    def chosen_target(self) -> str:
+        return self.override_target if self.overridden else self.suggested_target
+
+
+class LearnedMapping(models.Model):
+    """An approved correction: next time this client's file has the same header, it wins."""
+
+    header_key = models.CharField(max_length=500, help_text="the header squashed (lower case, no spaces)")
+    header = models.CharField(max_length=500)
+    kind = models.CharField(max_length=16, choices=ImportKind.choices)
+    target = models.CharField(max_length=64, blank=True, help_text="empty: leave unmapped")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+    )
+    count = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["header"]
+        constraints = [models.UniqueConstraint("header_key", "kind", name="learnedmapping_header_kind_unique")]
+
+
+class AssetRole(models.Model):
+    """The server role the classification phase gave an asset of an import, and where it came from."""
+
+    data_import = models.ForeignKey(DataImport, on_delete=models.CASCADE, related_name="roles")
+    asset = models.ForeignKey("inventory.Asset", on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=32)
+    source = models.CharField(max_length=16, default="rules", help_text="rules or llm")
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index("asset", name="assetrole_asset")]

@@ -1,0 +1,193 @@
+"""Turning one raw row (text cells keyed by header) into canonical values, with its errors and warnings.
+
+Built once per import from the final column mapping (`RowConverter.build`), then called per row by the
+validation and inventory phases: one converter per column, nothing looked up per value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from imports.engine.fields import FIELDS_BY_KIND, Field, Kind
+from imports.engine.headers import squash
+from imports.engine.transforms import TransformError, Value, converter, is_empty
+from inventory.values import FieldValueError, clean_value
+
+# One of these makes an asset identifiable (issue 4: name, hostname, IP, external id; FQDN, serial, BIOS UUID too).
+ASSET_IDENTITY: Final = ("name", "hostname", "fqdn", "ip_address", "external_id", "serial_number", "bios_uuid")
+MAX_PORT: Final = 65535
+# Sensible ceilings: a value above is almost surely a unit mistake (GB in a MB column, say).
+CEILINGS: Final[dict[str, float]] = {"cpu_cores": 4096, "cpu_sockets": 1024, "cpu_logical": 8192, "disk_count": 10000}
+
+Issue = tuple[str | None, str]  # (column header or None for the row, message)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedColumn:
+    header: str
+    target: str
+    transform: str | None
+
+
+@dataclass
+class RowResult:
+    values: dict[str, Any]
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    # Konveyor record type 2: an application dependency rather than an application.
+    dependency: dict[str, Any] | None = None
+
+
+@dataclass
+class _Column:
+    header: str
+    field: Field
+    convert: Callable[[str], Value]
+
+
+@dataclass
+class RowConverter:
+    kind: Kind
+    format: str
+    columns: list[_Column]
+    unmapped: list[str]
+    summed: dict[str, list[_Column]]
+    konveyor: dict[str, str | None] = field(default_factory=dict)
+    konveyor_tags: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        kind: Kind,
+        format: str,
+        headers: Sequence[str],
+        planned: Sequence[PlannedColumn],
+        summed_columns: Mapping[str, Sequence[str]] | None = None,
+    ) -> RowConverter:
+        fields = FIELDS_BY_KIND[kind]
+        columns = []
+        mapped = set()
+        for column in planned:
+            target = fields.get(column.target)
+            if target is None or target.derived:
+                continue
+            columns.append(_Column(column.header, target, converter(target, column.transform)))
+            mapped.add(column.header)
+        summed: dict[str, list[_Column]] = {}
+        for name, sources in (summed_columns or {}).items():
+            main = next((c for c in columns if c.field.name == name), None)
+            if main is None or main.header not in sources:
+                continue
+            transform = next((p.transform for p in planned if p.header == main.header), None)
+            extra = [_Column(h, main.field, converter(main.field, transform)) for h in sources if h != main.header]
+            if extra:
+                summed[name] = extra
+                mapped.update(c.header for c in extra)
+        konveyor: dict[str, str | None] = {}
+        tags: list[tuple[str, str]] = []
+        if format == "konveyor":
+            by_key = {squash(h): h for h in headers}
+            konveyor = {key: by_key.get(key) for key in ("recordtype1", "dependency", "dependencydirection")}
+            mapped.update(h for h in konveyor.values() if h)
+            for h in headers:
+                key = squash(h)
+                for prefix in ("tagcategory", "tagtype"):
+                    if key.startswith(prefix) and key[len(prefix) :].isdigit():
+                        tag = by_key.get("tag" + key[len(prefix) :])
+                        if tag is not None:
+                            tags.append((h, tag))
+                            mapped.update((h, tag))
+        unmapped = [h for h in headers if h not in mapped]
+        return cls(kind, format, columns, unmapped, summed, konveyor, tags)
+
+    @property
+    def targets(self) -> list[str]:
+        return [c.field.name for c in self.columns]
+
+    def convert(self, cells: Mapping[str, str]) -> RowResult:
+        """The row's canonical values (None for unknown) and what is wrong with it, by column."""
+        result = RowResult(values={})
+        values = result.values
+        for column in self.columns:
+            raw = cells.get(column.header) or ""
+            value = self._cell(column, raw, result)
+            if column.field.type == "vocabulary":
+                values[f"{column.field.name}_raw"] = raw.strip() or None
+            values[column.field.name] = value
+        for name, extra in self.summed.items():
+            total = values.get(name)
+            for column in extra:
+                more = self._cell(column, cells.get(column.header) or "", result)
+                if isinstance(more, int | float) and not isinstance(more, bool):
+                    total = (total or 0) + more
+            values[name] = total
+        custom = {h: cells[h] for h in self.unmapped if cells.get(h) and not is_empty(cells[h])}
+        if self.kind != "connections":
+            values["custom_attributes"] = custom or None
+        if self.konveyor:
+            self._konveyor(cells, result)
+        self._check_row(result)
+        return result
+
+    def _cell(self, column: _Column, raw: str, result: RowResult) -> Any:
+        target = column.field
+        try:
+            value = column.convert(raw)
+            if value is None or value == []:
+                return value
+            if target.type in ("integer", "number"):
+                value = clean_value(target, value)  # negative sizes, percentages above 100
+        except (TransformError, FieldValueError) as error:
+            if target.type == "vocabulary":
+                result.warnings.append((column.header, f"{error}; {target.name} left unknown"))
+                return None
+            result.errors.append((column.header, f"{error} ({target.name})"))
+            return None
+        ceiling = CEILINGS.get(target.name)
+        if ceiling is not None and isinstance(value, int | float) and value > ceiling:
+            result.errors.append((column.header, f"{raw.strip()!r} is above {ceiling:g}, too many for {target.name}"))
+            return None
+        if target.name == "port" and isinstance(value, int) and value > MAX_PORT:
+            result.errors.append((column.header, f"{raw.strip()!r} is not a port (0 to {MAX_PORT})"))
+            return None
+        return value
+
+    def _konveyor(self, cells: Mapping[str, str], result: RowResult) -> None:
+        record_type = self.konveyor.get("recordtype1")
+        tags = [f"{cells[c].strip()}:{cells[t].strip()}" for c, t in self.konveyor_tags if cells.get(t, "").strip()]
+        if tags:
+            result.values["tags"] = list(dict.fromkeys([*(result.values.get("tags") or []), *tags]))
+        if record_type and (cells.get(record_type) or "").strip() == "2":
+            dependency = self.konveyor.get("dependency")
+            direction = self.konveyor.get("dependencydirection")
+            result.dependency = {
+                "source": result.values.get("name"),
+                "target": (cells.get(dependency) or "").strip() if dependency else "",
+                "direction": (cells.get(direction) or "").strip() if direction else "",
+            }
+            if not result.dependency["target"]:
+                result.errors.append((dependency, "a dependency row (record type 2) needs the application it depends on"))
+
+    def _check_row(self, result: RowResult) -> None:
+        values = result.values
+        if self.kind == "assets":
+            if not any(values.get(name) for name in ASSET_IDENTITY) and not _has_errors_on(result, ASSET_IDENTITY):
+                result.errors.append(
+                    (None, "no name, hostname, IP address or external id: the asset cannot be identified")
+                )
+        elif self.kind == "applications":
+            if not values.get("name"):
+                column = next((c.header for c in self.columns if c.field.name == "name"), None)
+                result.errors.append((column, "an application needs a name"))
+        else:
+            for name in ("source", "target"):
+                if not values.get(name):
+                    column = next((c.header for c in self.columns if c.field.name == name), None)
+                    result.errors.append((column, f"a connection needs a {name}"))
+
+
+def _has_errors_on(result: RowResult, names: Sequence[str]) -> bool:
+    return any(message.endswith(f"({name})") for _, message in result.errors for name in names)

@@ -1,0 +1,1043 @@
+"""Writes of the import pipeline: uploads, the discovery phases' work, mapping corrections and approvals.
+
+The phases (phases.py) call the `*_phase`-sized functions here; pages, the API and the commands call
+`import_start`, `mapping_save`, `mapping_approve` and `import_rerun`. Rows are streamed from the file or from
+the raw records in batches (never 100,000 dicts at once) and written set-based (COPY or one statement over
+arrays), never a query per row.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import shutil
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Final
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Avg, F
+from django.utils import timezone
+
+from accounts.models import User
+from engagements.models import Engagement
+from imports.engine.fields import FIELDS_BY_KIND, KINDS, Kind
+from imports.engine.formats import detect_format
+from imports.engine.headers import squash
+from imports.engine.mapping import Suggestion, detect_kind, suggest
+from imports.engine.readers import (
+    MAX_BYTES,
+    MAX_ROWS,
+    SAMPLE_ROWS,
+    Limits,
+    ReadError,
+    SheetNotFound,
+    Table,
+    read_table,
+)
+from imports.engine.rvtools import rvtools_enrichment
+from tenants.db import current_schema
+
+from .models import (
+    ColumnMapping,
+    DataImport,
+    ImportStatus,
+    LearnedMapping,
+    OnDuplicate,
+    RawRecord,
+    RowStatus,
+)
+from .rows import Issue, PlannedColumn, RowConverter
+
+Progress = Callable[[int, int, str], None]
+
+COPY_BATCH: Final = 5000
+READ_BATCH: Final = 5000
+WRITE_BATCH: Final = 20_000
+# Errors and warnings carried in a phase's output (the result of a command); all of them are on the errors page.
+OUTPUT_ISSUES: Final = 100
+# Below this confidence a suggestion is "unsure": the AI review looks at it and the editor marks it.
+UNSURE_BELOW: Final = 0.8
+SAMPLES_SHOWN: Final = 5
+ALLOWED_SUFFIXES: Final = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".json")
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+CONNECTION_COUNT_HEADERS: Final = frozenset({"count", "connectioncount", "connections", "hits", "sessions"})
+
+
+def _nothing(done: int, total: int, message: str) -> None:
+    return None
+
+
+# ------------------------------------------------------------------------------------------- files
+
+
+def media_path(data_import: DataImport) -> Path:
+    return Path(settings.MEDIA_ROOT) / data_import.file_path
+
+
+def _store_upload(*, source: IO[bytes] | Path, name: str, max_bytes: int) -> tuple[str, int]:
+    """Copy the upload under MEDIA_ROOT/<schema>/imports/; (relative path, size). Refuses an oversized one."""
+    safe = _SAFE_NAME.sub("_", Path(name).name).strip("._") or "upload"
+    relative = f"{current_schema()}/imports/{secrets.token_hex(6)}-{safe[-120:]}"
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    size = 0
+    with target.open("wb") as out:
+        handle = source.open("rb") if isinstance(source, Path) else source
+        try:
+            while chunk := handle.read(1024 * 1024):
+                size += len(chunk)
+                if size > max_bytes:
+                    out.close()
+                    target.unlink(missing_ok=True)
+                    limit = max_bytes // (1024 * 1024)
+                    raise FileRefused(f"The file is over the limit of {limit} MB: split it and import the parts.")
+                out.write(chunk)
+        finally:
+            if isinstance(source, Path):
+                handle.close()
+    return relative, size
+
+
+class FileRefused(ValidationError):
+    """A file that cannot be imported; `row` and `column` say where, when the reader knows."""
+
+    def __init__(self, message: str, *, field: str = "file", row: int | None = None, column: str | None = None):
+        super().__init__({field: message})
+        self.field = field
+        self.row = row
+        self.column = column
+        self.text = message
+
+
+def file_check(*, path: Path, sheet: str | None, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> Table:
+    """Read the whole file once: the refusal of a bad one, as a FileRefused naming the row and column."""
+    try:
+        table = read_table(path, sheet=sheet or None, max_rows=max_rows, max_bytes=max_bytes)
+    except SheetNotFound as error:
+        raise FileRefused(_read_error_text(error), field="sheet") from None
+    except ReadError as error:
+        raise FileRefused(_read_error_text(error), row=error.row, column=error.column) from None
+    if table.row_count == 0:
+        table.close()
+        raise FileRefused("The file has a header row and no data rows: there is nothing to import.")
+    return table
+
+
+def _read_error_text(error: ReadError) -> str:
+    text = error.describe()
+    return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def refusal_issues(error: ValidationError) -> list[dict[str, Any]]:
+    """A refusal as the errors of a command's result: [{"row", "column", "message"}]."""
+    if isinstance(error, FileRefused):
+        return [{"row": error.row, "column": error.column, "message": error.text}]
+    return [{"row": None, "column": None, "message": message} for message in error.messages]
+
+
+# ------------------------------------------------------------------------------------------- starting
+
+
+def import_create(
+    *,
+    engagement: Engagement,
+    source: IO[bytes] | Path,
+    original_name: str,
+    user: User | None,
+    kind: str = "",
+    sheet: str = "",
+    on_duplicate: str = OnDuplicate.UPDATE,
+    skip_invalid: bool = False,
+    requested_mapping: Mapping[str, str | None] | None = None,
+    max_rows: int = MAX_ROWS,
+    max_bytes: int = MAX_BYTES,
+) -> DataImport:
+    """Store the upload and check it (format, encoding, header, limits); a refused file leaves nothing behind."""
+    if engagement.is_archived:
+        raise ValidationError({"engagement": "This engagement is archived: restore it before importing."})
+    if kind and kind not in KINDS:
+        raise ValidationError({"kind": f"'{kind}' is not one of: {', '.join(KINDS)}."})
+    if on_duplicate not in OnDuplicate.values:
+        raise ValidationError({"on_duplicate": "On duplicate must be 'update' or 'skip'."})
+    suffix = Path(original_name).suffix.lower()
+    if suffix and suffix not in ALLOWED_SUFFIXES:
+        raise ValidationError({"file": f"'{original_name}' is not a CSV, XLSX or JSON file."})
+    relative, size = _store_upload(source=source, name=original_name, max_bytes=max_bytes)
+    path = Path(settings.MEDIA_ROOT) / relative
+    try:
+        with file_check(path=path, sheet=sheet, max_rows=max_rows, max_bytes=max_bytes) as table:
+            if requested_mapping:
+                unknown = sorted(set(requested_mapping) - set(table.headers))
+                if unknown:
+                    raise ValidationError({"mapping": f"The file has no column {', '.join(map(repr, unknown))}."})
+                fields = FIELDS_BY_KIND[_kind(kind) or detect_kind(table.headers)]
+                wrong = sorted({t for t in requested_mapping.values() if t is not None and t not in fields})
+                if wrong:
+                    raise ValidationError({"mapping": f"{', '.join(map(repr, wrong))} is not a canonical field."})
+            return DataImport.objects.create(
+                engagement=engagement,
+                file_path=relative,
+                original_name=Path(original_name).name[:255],
+                size=size,
+                kind=kind,
+                sheet=table.sheet or "",
+                sheets=table.sheets,
+                format=detect_format(table.headers, sheet=table.sheet).name,
+                header_row=table.header_row,
+                headers=table.headers,
+                row_count=table.row_count,
+                on_duplicate=on_duplicate,
+                skip_invalid=skip_invalid,
+                requested_mapping=dict(requested_mapping or {}),
+                uploaded_by=user,
+            )
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def import_flow_start(*, data_import: DataImport, user: User | None, actor: str | None = None) -> DataImport:
+    """Start the discovery flow for an import (again, for a re-run)."""
+    from flows.services import flow_start
+
+    with transaction.atomic():
+        flow = flow_start(
+            engagement=data_import.engagement,
+            flow_type="discovery",
+            user=user,
+            actor=actor,
+            flow_input={"import_id": data_import.pk},
+        )
+        data_import.flow = flow
+        data_import.status = ImportStatus.QUEUED
+        data_import.message = ""
+        data_import.finished_at = None
+        data_import.save(update_fields=["flow", "status", "message", "finished_at", "updated_at"])
+    return data_import
+
+
+def import_start(
+    *,
+    engagement: Engagement,
+    source: IO[bytes] | Path,
+    original_name: str,
+    user: User | None,
+    kind: str = "",
+    sheet: str = "",
+    on_duplicate: str = OnDuplicate.UPDATE,
+    skip_invalid: bool = False,
+) -> DataImport:
+    """Upload, check, and start the discovery flow (what the upload page and the API call)."""
+    with transaction.atomic():
+        data_import = import_create(
+            engagement=engagement,
+            source=source,
+            original_name=original_name,
+            user=user,
+            kind=kind,
+            sheet=sheet,
+            on_duplicate=on_duplicate,
+            skip_invalid=skip_invalid,
+        )
+        return import_flow_start(data_import=data_import, user=user)
+
+
+def import_rerun(*, data_import: DataImport, user: User | None) -> DataImport:
+    """Run a failed (or finished) import again from its stored file; the corrections made since are applied."""
+    from flows.models import ACTIVE_FLOW_STATUSES
+
+    if data_import.flow is not None and data_import.flow.status in ACTIVE_FLOW_STATUSES:
+        raise ValidationError("This import is still running: wait for it to stop before running it again.")
+    if not media_path(data_import).exists():
+        raise ValidationError("The uploaded file is no longer stored: upload it again.")
+    return import_flow_start(data_import=data_import, user=user)
+
+
+# ------------------------------------------------------------------------------------------- phase: data_import
+
+
+def raw_rows_store(*, data_import: DataImport, progress: Progress = _nothing) -> dict[str, Any]:
+    """Read the file and store every data row as a raw record (COPY), replacing an earlier run's."""
+    data_import.status = ImportStatus.READING
+    data_import.save(update_fields=["status", "updated_at"])
+    with file_check(path=media_path(data_import), sheet=data_import.sheet or None) as table:
+        detected = detect_format(table.headers, sheet=table.sheet)
+        kind: Kind = _kind(data_import.kind) or detect_kind(table.headers, detected)
+        RawRecord.objects.filter(data_import=data_import).delete()
+        total = table.row_count
+        headers = table.headers
+        stored = 0
+        progress(0, total, f"stored 0 of {total:,} rows")
+        with connection.cursor() as cursor:
+            sql = (
+                f"COPY {RawRecord._meta.db_table} (data_import_id, row_number, values, errors, warnings, status)"
+                " FROM STDIN"
+            )
+            with cursor.copy(sql) as copy:
+                for row_number, cells in table.iter_rows():
+                    text = json.dumps(dict(zip(headers, cells, strict=False)), ensure_ascii=False)
+                    if "\\u0000" in text:  # PostgreSQL's JSON cannot hold NUL characters
+                        text = text.replace("\\u0000", "")
+                    copy.write_row((data_import.pk, row_number, text, "[]", "[]", RowStatus.OK))
+                    stored += 1
+                    if stored % COPY_BATCH == 0:
+                        progress(stored, total, f"stored {stored:,} of {total:,} rows")
+        progress(stored, total, f"stored {stored:,} of {total:,} rows")
+        data_import.kind = kind
+        data_import.format = detected.name
+        data_import.sheet = table.sheet or ""
+        data_import.sheets = table.sheets
+        data_import.header_row = table.header_row
+        data_import.headers = headers
+        data_import.row_count = stored
+        data_import.counts = {"rows": stored}
+        data_import.save()
+    return {
+        "summary": f"Stored {stored:,} rows of {data_import.original_name} ({detected.label}, {kind})",
+        "counts": {"rows": stored},
+        "format": detected.name,
+        "kind": kind,
+        "sheet": data_import.sheet or None,
+        "header_row": data_import.header_row,
+    }
+
+
+def _kind(value: str | None) -> Kind | None:
+    return next((k for k in KINDS if k == value), None)
+
+
+def import_kind(data_import: DataImport) -> Kind:
+    return _kind(data_import.kind) or "assets"
+
+
+# ------------------------------------------------------------------------------------------- phase: field_mapping
+
+
+def records_sample(*, data_import: DataImport, limit: int = SAMPLE_ROWS) -> list[list[str]]:
+    """The first rows as cell lists in header order (what the engine sniffs)."""
+    headers = data_import.headers
+    rows = RawRecord.objects.filter(data_import=data_import).order_by("row_number").values_list("values", flat=True)
+    return [[str(values.get(h, "")) for h in headers] for values in rows[:limit]]
+
+
+def sample_table(*, data_import: DataImport) -> Table:
+    """A Table of the stored header and sample rows, so the engine runs without reading the file again."""
+    sample = records_sample(data_import=data_import)
+    return Table(
+        path=media_path(data_import),
+        file_type="xlsx" if data_import.sheets else "csv",
+        sheets=list(data_import.sheets),
+        sheet=data_import.sheet or None,
+        header_row=data_import.header_row or 1,
+        headers=list(data_import.headers),
+        row_count=data_import.row_count,
+        sample_rows=sample,
+        limits=Limits(),
+        _rows=lambda: iter(()),
+    )
+
+
+def learned_mappings(*, kind: str | None = None) -> dict[str, str | None]:
+    """{header: field or None} of the client's approved corrections (current schema)."""
+    rows = LearnedMapping.objects.all()
+    if kind:
+        rows = rows.filter(kind=kind)
+    return {m.header: (m.target or None) for m in rows.order_by("updated_at")}
+
+
+def mapping_suggest(*, data_import: DataImport, flow_id: int | None = None) -> dict[str, Any]:
+    """Suggest a target for every column (engine + learned corrections + optional AI review), keeping people's
+    corrections; the gate's output asks for an approval."""
+    kind = import_kind(data_import)
+    table = sample_table(data_import=data_import)
+    suggestion = suggest(table, kind=kind, learned=learned_mappings(kind=kind))
+    reviewed = _ai_review(data_import=data_import, suggestion=suggestion, table=table, flow_id=flow_id)
+    kept = {c.source: c for c in ColumnMapping.objects.filter(data_import=data_import)}
+    requested = data_import.requested_mapping or {}
+    columns = []
+    for position, mapping in enumerate(suggestion.mappings):
+        target, confidence, reason = reviewed.get(mapping.source, (mapping.target, mapping.confidence, mapping.reason))
+        column = ColumnMapping(
+            data_import=data_import,
+            position=position,
+            source=mapping.source,
+            suggested_target=target or "",
+            confidence=round(confidence, 2),
+            transform=(mapping.transform or "") if target == mapping.target else "",
+            reason=reason,
+            samples=_samples(table, position),
+        )
+        earlier = kept.get(mapping.source)
+        if earlier is not None and earlier.overridden:
+            column.overridden, column.override_target = True, earlier.override_target
+            column.overridden_by_id = earlier.overridden_by_id
+        if mapping.source in requested:
+            column.overridden, column.override_target = True, requested[mapping.source] or ""
+            column.overridden_by_id = data_import.uploaded_by_id
+        columns.append(column)
+    ColumnMapping.objects.filter(data_import=data_import).delete()
+    ColumnMapping.objects.bulk_create(columns)
+    data_import.counts = {**data_import.counts, "summed_columns": suggestion.summed_columns}
+    data_import.status = ImportStatus.MAPPING
+    data_import.save(update_fields=["counts", "status", "updated_at"])
+    final = mapping_finalise(data_import=data_import, table=table)
+    unsure = sum(1 for c in final if c.confidence < UNSURE_BELOW and not c.overridden)
+    mapped = sum(1 for c in final if c.final_target)
+    from django.urls import reverse
+
+    return {
+        "prompt": (
+            f"Approve the mapping of {len(final)} columns of {data_import.original_name}: {mapped} mapped, "
+            f"{unsure} unsure"
+        ),
+        "suggestion": {"mapping": {c.source: c.final_target or None for c in final}},
+        "decision_url": reverse("imports:mapping", args=[data_import.engagement_id, data_import.pk]),
+        "counts": {"columns": len(final), "mapped": mapped, "unsure": unsure},
+        "format": suggestion.format,
+    }
+
+
+def _samples(table: Table, position: int) -> list[str]:
+    seen: dict[str, None] = {}
+    for row in table.sample_rows:
+        value = row[position].strip() if position < len(row) else ""
+        if value:
+            seen.setdefault(value[:80], None)
+        if len(seen) >= SAMPLES_SHOWN:
+            break
+    return list(seen)
+
+
+def _ai_review(
+    *, data_import: DataImport, suggestion: Suggestion, table: Table, flow_id: int | None
+) -> dict[str, tuple[str | None, float, str]]:
+    """The crew's better answers for the columns the engine is unsure of; {} without an LLM."""
+    from ai.llm import llm_config
+
+    if llm_config() is None:
+        return {}
+    unsure = [(i, m) for i, m in enumerate(suggestion.mappings) if m.confidence < UNSURE_BELOW]
+    if not unsure:
+        return {}
+    from ai.crews import CallContext
+    from ai.field_mapping_review import ColumnSuggestion, field_mapping_review
+
+    kind = import_kind(data_import)
+    fields = [name for name, f in FIELDS_BY_KIND[kind].items() if not f.derived]
+    result = field_mapping_review(
+        columns=[
+            ColumnSuggestion(
+                source=m.source, target=m.target, confidence=m.confidence, reason=m.reason, samples=_samples(table, i)
+            )
+            for i, m in unsure
+        ],
+        target_fields=fields,
+        context=CallContext(engagement_id=data_import.engagement_id, flow_id=flow_id, phase="field_mapping"),
+    )
+    if result.source != "llm":
+        return {}
+    engine = {m.source: m for _, m in unsure}
+    taken = {m.target for m in suggestion.mappings if m.confidence >= UNSURE_BELOW and m.target}
+    better: dict[str, tuple[str | None, float, str]] = {}
+    for reviewed in result.output.mappings:
+        before = engine.get(reviewed.source)
+        if before is None or reviewed.target in taken:
+            continue
+        if reviewed.target != before.target and reviewed.confidence > before.confidence:
+            reason = f"AI review: {reviewed.reason} (the engine said: {before.reason})"
+            better[reviewed.source] = (reviewed.target, reviewed.confidence, reason)
+            if reviewed.target:
+                taken.add(reviewed.target)
+    return better
+
+
+def mapping_finalise(*, data_import: DataImport, table: Table | None = None) -> list[ColumnMapping]:
+    """Work out each column's final target and transform from the suggestion and people's corrections.
+
+    One field takes one column: a correction wins over a suggestion, and a column whose suggested field a
+    correction took stays unmapped. A corrected column's transform is what the engine fits to its header.
+    """
+    columns = list(ColumnMapping.objects.filter(data_import=data_import).order_by("position"))
+    overridden = {c.source: c.override_target or None for c in columns if c.overridden}
+    transforms: dict[str, str | None] = {}
+    changed = {s: t for s, t in overridden.items() if t and t != _suggested(columns, s)}
+    if changed:
+        fitted = suggest(table or sample_table(data_import=data_import), kind=import_kind(data_import), learned=changed)
+        transforms = {m.source: m.transform for m in fitted.mappings if m.source in changed}
+    claimed = {t for t in overridden.values() if t}
+    for column in columns:
+        if column.overridden:
+            column.final_target = column.override_target
+            if column.override_target == column.suggested_target:
+                column.final_transform = column.transform
+            else:
+                column.final_transform = transforms.get(column.source) or ""
+        elif column.suggested_target in claimed:
+            column.final_target, column.final_transform = "", ""
+        else:
+            column.final_target, column.final_transform = column.suggested_target, column.transform
+    ColumnMapping.objects.bulk_update(columns, ["final_target", "final_transform"])
+    return columns
+
+
+def _suggested(columns: Sequence[ColumnMapping], source: str) -> str | None:
+    return next((c.suggested_target or None for c in columns if c.source == source), None)
+
+
+def mapping_save(
+    *, data_import: DataImport, user: User | None, mapping: Mapping[str, str | None]
+) -> list[ColumnMapping]:
+    """Store a person's corrections ({source header: field or None}); a column set back to its suggestion is
+    no longer corrected. Refuses unknown headers and fields, and two columns on one field."""
+    kind = import_kind(data_import)
+    fields = FIELDS_BY_KIND[kind]
+    columns = list(ColumnMapping.objects.filter(data_import=data_import).order_by("position"))
+    by_source = {c.source: c for c in columns}
+    errors = []
+    for source, target in mapping.items():
+        if source not in by_source:
+            errors.append(f"There is no column '{source}' in this file.")
+        elif target and (target not in fields or fields[target].derived):
+            errors.append(f"'{target}' is not a field of {kind} (column '{source}').")
+    chosen: dict[str, list[str]] = {}
+    for column in columns:
+        target = mapping.get(column.source, column.chosen_target) if column.source in mapping else column.chosen_target
+        if target:
+            chosen.setdefault(target, []).append(column.source)
+    for target, sources in chosen.items():
+        if len(sources) > 1:
+            errors.append(f"Columns {', '.join(map(repr, sources))} all map to {target}: one field takes one column.")
+    if errors:
+        raise ValidationError(errors)
+    for source, target in mapping.items():
+        column = by_source[source]
+        wanted = target or ""
+        if wanted == column.suggested_target:
+            column.overridden, column.override_target, column.overridden_by_id = False, "", None
+        elif not column.overridden or column.override_target != wanted:
+            column.overridden, column.override_target = True, wanted
+            column.overridden_by_id = user.pk if user else None
+    ColumnMapping.objects.bulk_update(columns, ["overridden", "override_target", "overridden_by"])
+    return mapping_finalise(data_import=data_import)
+
+
+def mapping_learn(*, data_import: DataImport, user: User | None) -> int:
+    """Remember the import's corrections for this client: next time the same header gets the same field."""
+    kind = import_kind(data_import)
+    learned = 0
+    for column in ColumnMapping.objects.filter(data_import=data_import, overridden=True):
+        key = squash(column.source)
+        if not key:
+            continue
+        existing = LearnedMapping.objects.filter(header_key=key, kind=kind).first()
+        if existing is None:
+            LearnedMapping.objects.create(
+                header_key=key, header=column.source, kind=kind, target=column.override_target, approved_by=user
+            )
+        else:
+            LearnedMapping.objects.filter(pk=existing.pk).update(
+                header=column.source,
+                target=column.override_target,
+                approved_by=user,
+                count=F("count") + 1,
+                updated_at=timezone.now(),
+            )
+        learned += 1
+    return learned
+
+
+def mapping_decide(*, data_import: DataImport, user: User | None, decision: Mapping[str, Any]) -> None:
+    """The gate's on_approve: apply the decision's mapping (if any) as corrections, then learn them."""
+    mapping = decision.get("mapping") if isinstance(decision, Mapping) else None
+    if isinstance(mapping, Mapping):
+        current = {c.source: c.final_target or None for c in ColumnMapping.objects.filter(data_import=data_import)}
+        changes = {str(s): (str(t) if t else None) for s, t in mapping.items() if current.get(str(s)) != (t or None)}
+        if changes:
+            mapping_save(data_import=data_import, user=user, mapping=changes)
+    mapping_learn(data_import=data_import, user=user)
+    data_import.status = ImportStatus.VALIDATING
+    data_import.save(update_fields=["status", "updated_at"])
+
+
+def mapping_approve(
+    *, data_import: DataImport, user: User, mapping: Mapping[str, str | None] | None = None
+) -> DataImport:
+    """Save the person's corrections, approve the flow's field_mapping gate, and let the import carry on."""
+    from flows.models import FlowStatus
+    from flows.services import actor_for, gate_approve
+
+    flow = data_import.flow
+    if flow is None or flow.status != FlowStatus.WAITING_FOR_INPUT or flow.current_phase != "field_mapping":
+        raise ValidationError("This import is not waiting for a mapping approval.")
+    with transaction.atomic():
+        if mapping:
+            mapping_save(data_import=data_import, user=user, mapping=mapping)
+        final = {c.source: c.final_target or None for c in ColumnMapping.objects.filter(data_import=data_import)}
+        gate_approve(flow=flow, user=user, actor=actor_for(user), decision={"mapping": final})
+    data_import.refresh_from_db()
+    return data_import
+
+
+# ------------------------------------------------------------------------------------------- phase: validation
+
+
+def row_converter(*, data_import: DataImport) -> RowConverter:
+    kind = import_kind(data_import)
+    columns = ColumnMapping.objects.filter(data_import=data_import).order_by("position")
+    planned = [PlannedColumn(c.source, c.final_target, c.final_transform or None) for c in columns if c.final_target]
+    summed = (data_import.counts or {}).get("summed_columns") or {}
+    return RowConverter.build(
+        kind=kind, format=data_import.format, headers=data_import.headers, planned=planned, summed_columns=summed
+    )
+
+
+def records_iter(*, data_import: DataImport, keys: Sequence[str] | None = None) -> Iterator[tuple[int, str, Any]]:
+    """(row number, status, values) of the import's raw records in row order, read in batches (keyset)."""
+    table = RawRecord._meta.db_table
+    if keys is None:
+        selected, params = "values", []
+    else:  # only the cells asked for, as a JSON array (cheap to read back)
+        selected = "jsonb_build_array(" + ", ".join(["values->%s"] * len(keys)) + ")" if keys else "'[]'::jsonb"
+        params = list(keys)
+    after = 0
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT row_number, status, {selected} FROM {table} WHERE data_import_id = %s AND row_number > %s"
+                " ORDER BY row_number LIMIT %s",
+                [*params, data_import.pk, after, READ_BATCH],
+            )
+            batch = cursor.fetchall()
+        if not batch:
+            return
+        for row_number, status, values in batch:
+            yield row_number, status, (json.loads(values) if isinstance(values, str) else values)
+        after = batch[-1][0]
+
+
+def _issues_json(issues: Sequence[Issue]) -> str:
+    return json.dumps([{"column": column, "message": message} for column, message in issues], ensure_ascii=False)
+
+
+def _issues_write(*, data_import: DataImport, rows: list[tuple[int, str, str, str]]) -> None:
+    """Set status, errors and warnings of the rows that have some (one statement per batch)."""
+    if not rows:
+        return
+    numbers, statuses, errors, warnings = (list(column) for column in zip(*rows, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {RawRecord._meta.db_table} r SET status = u.s, errors = u.e::jsonb, warnings = u.w::jsonb"
+            " FROM unnest(%s::integer[], %s::text[], %s::text[], %s::text[]) AS u(n, s, e, w)"
+            " WHERE r.data_import_id = %s AND r.row_number = u.n",
+            [numbers, statuses, errors, warnings, data_import.pk],
+        )
+
+
+def _issues_reset(*, data_import: DataImport) -> None:
+    RawRecord.objects.filter(data_import=data_import).exclude(status=RowStatus.OK).update(
+        status=RowStatus.OK, errors=[], warnings=[]
+    )
+
+
+def _issue_output(row: int, issues: Sequence[Issue], into: list[dict[str, Any]]) -> None:
+    for column, message in issues:
+        if len(into) < OUTPUT_ISSUES:
+            into.append({"row": row, "column": column, "message": message})
+
+
+def rows_validate(*, data_import: DataImport, progress: Progress = _nothing) -> dict[str, Any]:
+    """Check every row against the final mapping; errors and warnings are stored per row with their column."""
+    data_import.status = ImportStatus.VALIDATING
+    data_import.save(update_fields=["status", "updated_at"])
+    convert = row_converter(data_import=data_import)
+    _issues_reset(data_import=data_import)
+    total = data_import.row_count
+    pending: list[tuple[int, str, str, str]] = []
+    errors_out: list[dict[str, Any]] = []
+    warnings_out: list[dict[str, Any]] = []
+    invalid = warned = done = 0
+    for row_number, _, values in records_iter(data_import=data_import):
+        result = convert.convert(values)
+        done += 1
+        if result.errors or result.warnings:
+            status = RowStatus.INVALID if result.errors else RowStatus.WARNING
+            invalid += bool(result.errors)
+            warned += bool(result.warnings)
+            _issue_output(row_number, result.errors, errors_out)
+            _issue_output(row_number, result.warnings, warnings_out)
+            pending.append((row_number, status, _issues_json(result.errors), _issues_json(result.warnings)))
+            if len(pending) >= COPY_BATCH:
+                _issues_write(data_import=data_import, rows=pending)
+                pending = []
+        if done % READ_BATCH == 0:
+            progress(done, total, f"validated {done:,} of {total:,} rows")
+    _issues_write(data_import=data_import, rows=pending)
+    progress(done, total, f"validated {done:,} of {total:,} rows")
+    counts = {"valid": done - invalid, "invalid": invalid, "with_warnings": warned}
+    blocked = invalid > 0 and not data_import.skip_invalid
+    data_import.counts = {**data_import.counts, **counts}
+    data_import.status = ImportStatus.INVALID if blocked else ImportStatus.VALIDATING
+    data_import.message = _blocked_message(invalid, errors_out) if blocked else ""
+    data_import.save(update_fields=["counts", "status", "message", "updated_at"])
+    summary = f"{done:,} rows: {done - invalid:,} valid, {invalid:,} with errors, {warned:,} with warnings"
+    if blocked:
+        summary += ": nothing will be written"
+    elif invalid:
+        summary += f": {invalid:,} rows with errors will be skipped"
+    return {"summary": summary, "counts": counts, "errors": errors_out, "warnings": warnings_out, "blocked": blocked}
+
+
+def _blocked_message(invalid: int, errors: Sequence[Mapping[str, Any]]) -> str:
+    first = errors[0] if errors else None
+    where = ""
+    if first is not None:
+        column = f", column '{first['column']}'" if first.get("column") else ""
+        where = f" (first: row {first['row']}{column}: {first['message']})"
+    rows = "row has" if invalid == 1 else "rows have"
+    return (
+        f"{invalid:,} {rows} errors{where}; nothing was written. Correct the file or the mapping and run the "
+        "import again, or import with skip-invalid to write the valid rows only."
+    )[:500]
+
+
+# ------------------------------------------------------------------------------------------- phase: cleansing
+
+NATURAL_KEYS: Final = ("external_id", "bios_uuid", "serial_number", "fqdn", "hostname", "ip_address")
+
+
+def rows_cleanse(*, data_import: DataImport, progress: Progress = _nothing) -> dict[str, Any]:
+    """Refuse a blocked import; mark rows that repeat an earlier one's natural key (merged or skipped later)."""
+    data_import.refresh_from_db()
+    if data_import.status == ImportStatus.INVALID:
+        raise ValidationError(data_import.message or "The import has rows with errors; nothing was written.")
+    kind = import_kind(data_import)
+    convert = row_converter(data_import=data_import)
+    key_names = NATURAL_KEYS if kind == "assets" else ("name",) if kind == "applications" else ()
+    key_columns = [c for c in convert.columns if c.field.name in key_names]
+    if not key_columns:
+        return {"summary": "No natural key mapped: no duplicates to look for", "counts": {"duplicates": 0}}
+    RawRecord.objects.filter(data_import=data_import, status=RowStatus.DUPLICATE).update(
+        status=RowStatus.OK, warnings=[]
+    )
+    headers = [c.header for c in key_columns]
+    seen: dict[str, int] = {}
+    duplicates: list[tuple[int, str, str, str]] = []
+    warnings_out: list[dict[str, Any]] = []
+    action = "merged into it" if data_import.on_duplicate == OnDuplicate.UPDATE else "skipped"
+    done = 0
+    total = data_import.row_count
+    for row_number, status, cells in records_iter(data_import=data_import, keys=headers):
+        done += 1
+        if status == RowStatus.INVALID:
+            continue
+        keys = []
+        for column, raw in zip(key_columns, cells, strict=True):
+            try:
+                value = column.convert(raw or "")
+            except ValueError:
+                continue
+            if isinstance(value, list):
+                value = value[0] if value else None
+            if value:
+                text = str(value) if column.field.name == "external_id" else str(value).lower()
+                keys.append((column.field.name, column.header, text))
+        # NATURAL_KEYS order: the first key that matches an earlier row decides.
+        keys.sort(key=lambda k: key_names.index(k[0]))
+        earlier = next(((seen[f"{n}\x1f{v}"], n, h, v) for n, h, v in keys if f"{n}\x1f{v}" in seen), None)
+        for name, _, value in keys:
+            seen.setdefault(f"{name}\x1f{value}", row_number)
+        if earlier is not None and status != RowStatus.INVALID:
+            first, name, header, value = earlier
+            issue = (header, f"same {name} '{value}' as row {first}: {action}")
+            _issue_output(row_number, [issue], warnings_out)
+            duplicates.append((row_number, RowStatus.DUPLICATE, "[]", _issues_json([issue])))
+        if done % READ_BATCH == 0:
+            progress(done, total, f"checked {done:,} of {total:,} rows for duplicates")
+    _issues_write(data_import=data_import, rows=duplicates)
+    data_import.counts = {**data_import.counts, "duplicates": len(duplicates)}
+    data_import.save(update_fields=["counts", "updated_at"])
+    summary = f"{len(duplicates):,} rows repeat an earlier row's natural key ({action})"
+    return {"summary": summary, "counts": {"duplicates": len(duplicates)}, "warnings": warnings_out}
+
+
+# ------------------------------------------------------------------------------------------- phase: inventory
+
+
+@dataclass
+class _Totals:
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+
+
+def inventory_write(*, data_import: DataImport, user: User | None, progress: Progress = _nothing) -> dict[str, Any]:
+    """Write the valid rows into the inventory: in the phase's one transaction, so all or nothing."""
+    from inventory import services as inventory
+
+    data_import.refresh_from_db()
+    if data_import.status == ImportStatus.INVALID:
+        raise ValidationError(data_import.message or "The import has rows with errors; nothing was written.")
+    data_import.status = ImportStatus.IMPORTING
+    data_import.save(update_fields=["status", "updated_at"])
+    kind = import_kind(data_import)
+    convert = row_converter(data_import=data_import)
+    engagement = data_import.engagement
+    total = data_import.row_count
+    totals = _Totals()
+    warnings_out: list[dict[str, Any]] = []
+    counts: dict[str, Any] = {}
+    on_duplicate = "skip" if data_import.on_duplicate == OnDuplicate.SKIP else "update"
+    source_format = data_import.format
+    extras = _rvtools_extras(data_import)
+    count_header = next((h for h in data_import.headers if squash(h) in CONNECTION_COUNT_HEADERS), None)
+    batch: list[dict[str, Any]] = []
+    dependencies: list[dict[str, Any]] = []
+    asset_ids: list[int] = []
+    done = 0
+
+    def flush() -> None:
+        if not batch:
+            return
+        if kind == "assets":
+            written = inventory.assets_bulk_write(
+                engagement=engagement,
+                rows=batch,
+                on_duplicate=on_duplicate,
+                source_import_id=data_import.pk,
+                source_format=source_format,
+                user=user,
+                link_applications=False,
+            )
+            asset_ids.extend(written.asset_ids)
+            totals.created += written.created
+            totals.updated += written.updated
+            totals.skipped += written.skipped
+        batch.clear()
+
+    rows_out: list[dict[str, Any]] = []
+    for row_number, status, values in records_iter(data_import=data_import):
+        done += 1
+        if status == RowStatus.INVALID:
+            continue
+        result = convert.convert(values)
+        if result.errors:  # the mapping changed since validation: never write a row with errors
+            continue
+        row = result.values
+        row["source_row"] = row_number
+        if kind == "assets":
+            if extras:
+                _enrich(row, extras.get(values.get("VM") or "") if isinstance(values, dict) else None)
+            batch.append(row)
+            if len(batch) >= WRITE_BATCH:
+                flush()
+                progress(done, total, f"wrote {done:,} of {total:,} rows")
+        elif kind == "applications":
+            if result.dependency is not None:
+                dependencies.append({**result.dependency, "source_row": row_number})
+            else:
+                rows_out.append(row)
+        else:
+            if count_header is not None and isinstance(values, dict):
+                count = str(values.get(count_header) or "").strip()
+                row["connection_count"] = count if count.isdigit() else None
+            rows_out.append(row)
+    flush()
+    if kind == "assets":
+        apps = inventory.applications_link(
+            engagement=engagement, asset_ids=sorted(set(asset_ids)), source_import_id=data_import.pk
+        )
+        counts = {
+            "assets_created": totals.created,
+            "assets_updated": totals.updated,
+            "assets_skipped": totals.skipped,
+            "applications_created": apps.created,
+            "application_links": apps.linked,
+        }
+    elif kind == "applications":
+        apps_written = inventory.applications_bulk_write(
+            engagement=engagement,
+            rows=rows_out,
+            on_duplicate=on_duplicate,
+            source_import_id=data_import.pk,
+            source_format=source_format,
+            user=user,
+        )
+        deps = inventory.application_dependencies_bulk_write(
+            engagement=engagement, rows=dependencies, source_import_id=data_import.pk, source_format=source_format
+        )
+        for server in apps_written.servers_unresolved[:OUTPUT_ISSUES]:
+            warnings_out.append({"row": None, "column": None, "message": f"no asset named '{server}' to link"})
+        counts = {
+            "applications_created": apps_written.created + deps.applications_created,
+            "applications_updated": apps_written.updated,
+            "applications_skipped": apps_written.skipped,
+            "servers_linked": apps_written.servers_linked,
+            "application_dependencies": deps.written,
+        }
+    else:
+        connections = inventory.connections_bulk_write(
+            engagement=engagement, rows=rows_out, source_import_id=data_import.pk, source_format=source_format
+        )
+        for text in connections.unresolved[:OUTPUT_ISSUES]:
+            number, _, message = text.partition(": ")
+            row_no = int(number.removeprefix("Row ")) if number.removeprefix("Row ").isdigit() else None
+            warnings_out.append({"row": row_no, "column": None, "message": message or text})
+        counts = {"connections": connections.written, "connections_unresolved": len(connections.unresolved)}
+    progress(total, total, f"wrote {done:,} of {total:,} rows")
+    quality = _quality(data_import) if kind == "assets" else None
+    data_import.counts = {**data_import.counts, **counts}
+    data_import.quality_score = quality
+    data_import.save(update_fields=["counts", "quality_score", "updated_at"])
+    parts = ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in counts.items())
+    return {"summary": f"Wrote {parts}", "counts": counts, "warnings": warnings_out, "quality_score": quality}
+
+
+def _quality(data_import: DataImport) -> float | None:
+    from inventory.models import Asset
+
+    value = Asset.objects.filter(source_import_id=data_import.pk).aggregate(score=Avg("quality_score"))["score"]
+    return round(float(value), 1) if value is not None else None
+
+
+def _rvtools_extras(data_import: DataImport) -> dict[str, Any]:
+    if data_import.format != "rvtools" or not data_import.sheets:
+        return {}
+    try:
+        with read_table(media_path(data_import), sheet=data_import.sheet or None) as table:
+            return rvtools_enrichment(table)
+    except ReadError:
+        return {}
+
+
+def _enrich(row: dict[str, Any], extras: Any) -> None:
+    """vNetwork and vDisk of an RVTools workbook add MACs, IPs, disks and storage the vInfo row lacks."""
+    if extras is None:
+        return
+    if extras.mac_address and not row.get("mac_address"):
+        row["mac_address"] = list(dict.fromkeys(extras.mac_address))
+    if extras.ip_address:
+        row["ip_address"] = list(dict.fromkeys([*(row.get("ip_address") or []), *extras.ip_address]))
+    if extras.disk_count and not row.get("disk_count"):
+        row["disk_count"] = extras.disk_count
+    if extras.storage_gb and not row.get("storage_gb"):
+        row["storage_gb"] = extras.storage_gb
+
+
+# ------------------------------------------------------------------------------------------- phase: classification
+
+# (role, words): the first rule whose word is in the asset's name, OS or description wins.
+ROLE_RULES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
+    ("database", ("db", "sql", "mssql", "oracle", "ora", "postgres", "pg", "mysql", "mariadb", "mongo", "redis")),
+    ("domain_controller", ("dc", "ad", "ldap", "domain controller", "kerberos")),
+    ("web_server", ("web", "www", "iis", "nginx", "apache", "http", "proxy", "lb")),
+    ("application_server", ("app", "tomcat", "jboss", "weblogic", "websphere", "wildfly", "api")),
+    ("middleware", ("mq", "kafka", "rabbit", "esb", "bus", "queue")),
+    ("file_server", ("file", "fs", "nas", "smb", "nfs", "share")),
+    ("mail_server", ("mail", "exchange", "smtp", "exch")),
+    ("backup", ("backup", "bkp", "veeam", "netbackup")),
+    ("monitoring", ("mon", "nagios", "zabbix", "splunk", "elk", "grafana")),
+)
+_WORDS = re.compile(r"[a-z]+")
+
+
+def role_of(*texts: str | None) -> tuple[str, str] | None:
+    """(role, reason) from the words of an asset's name, OS and description; None when no rule matches."""
+    words: set[str] = set()
+    joined = " ".join(t.lower() for t in texts if t)
+    words.update(_WORDS.findall(joined))
+    for role, markers in ROLE_RULES:
+        for marker in markers:
+            if (" " in marker and marker in joined) or marker in words:
+                return role, f"'{marker}' in its name, OS or description"
+    return None
+
+
+def assets_classify(*, data_import: DataImport, progress: Progress = _nothing) -> dict[str, Any]:
+    """A server role for each asset of the import, by deterministic rules (source "rules"); replaces a re-run's."""
+    from inventory.models import Asset
+
+    from .models import AssetRole
+
+    AssetRole.objects.filter(data_import=data_import).delete()
+    if import_kind(data_import) != "assets":
+        return {"summary": "Not an asset import: nothing to classify", "counts": {}}
+    assets = Asset.objects.filter(source_import_id=data_import.pk, deleted_at__isnull=True)
+    found: dict[str, int] = {}
+    total = assets.count()
+    done = 0
+    roles: list[tuple[int, int, str, str, str]] = []
+    for asset_id, name, os_name, description in assets.values_list("pk", "name", "os_name", "description").iterator(
+        chunk_size=READ_BATCH
+    ):
+        done += 1
+        match = role_of(name, os_name, description)
+        if match is not None:
+            found[match[0]] = found.get(match[0], 0) + 1
+            roles.append((data_import.pk, asset_id, match[0], "rules", match[1]))
+        if done % READ_BATCH == 0:
+            progress(done, total, f"classified {done:,} of {total:,} assets")
+    with connection.cursor() as cursor:
+        sql = f"COPY {AssetRole._meta.db_table} (data_import_id, asset_id, role, source, reason) FROM STDIN"
+        with cursor.copy(sql) as copy:
+            for role in roles:
+                copy.write_row(role)
+    classified = sum(found.values())
+    summary = f"Classified {classified:,} of {total:,} assets by rules" + (
+        ": " + ", ".join(f"{n:,} {role.replace('_', ' ')}" for role, n in sorted(found.items())) if found else ""
+    )
+    return {"summary": summary, "counts": {"classified": classified}, "roles": found}
+
+
+# ------------------------------------------------------------------------------------------- phase: dependency_analysis
+
+
+def dependencies_analyse(*, data_import: DataImport) -> dict[str, Any]:
+    """Asset dependency names become connections; connections between servers of different applications become
+    application dependencies."""
+    from inventory import services as inventory
+    from inventory.models import Asset
+
+    engagement = data_import.engagement
+    kind = import_kind(data_import)
+    created = 0
+    if kind == "assets":
+        ids = list(Asset.objects.filter(source_import_id=data_import.pk).values_list("pk", flat=True))
+        created = inventory.asset_dependencies_link(engagement=engagement, asset_ids=ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT sa.name, ta.name FROM inventory_assetconnection c"
+            " JOIN inventory_applicationasset sl ON sl.asset_id = c.source_id"
+            " JOIN inventory_applicationasset tl ON tl.asset_id = c.target_id"
+            " JOIN inventory_application sa ON sa.id = sl.application_id AND sa.deleted_at IS NULL"
+            " JOIN inventory_application ta ON ta.id = tl.application_id AND ta.deleted_at IS NULL"
+            " WHERE c.engagement_id = %s AND sa.id <> ta.id",
+            [engagement.pk],
+        )
+        pairs = cursor.fetchall()
+    rows = [{"source": s, "target": t, "kind": "network"} for s, t in pairs]
+    deps = inventory.application_dependencies_bulk_write(
+        engagement=engagement, rows=rows, source_format="connections"
+    )
+    counts = {"dependency_connections": created, "application_dependencies_from_connections": deps.written}
+    data_import.status = ImportStatus.COMPLETED
+    data_import.finished_at = timezone.now()
+    data_import.counts = {**data_import.counts, **counts}
+    data_import.save(update_fields=["status", "finished_at", "counts", "updated_at"])
+    return {
+        "summary": f"{created:,} asset connections from dependency columns; {deps.written:,} application "
+        "dependencies from connections",
+        "counts": counts,
+    }
+
+
+def import_delete_file(*, data_import: DataImport) -> None:
+    path = media_path(data_import)
+    if path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
