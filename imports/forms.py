@@ -19,7 +19,10 @@ class UploadForm(forms.Form):
         choices=[("", "Detect from the headers"), *ImportKind.choices], required=False, label="What the file holds"
     )
     sheet = forms.CharField(
-        required=False, max_length=255, label="Sheet", help_text="For a workbook: the tab to read (default: vInfo or the first)."
+        required=False,
+        max_length=255,
+        label="Sheet",
+        help_text="For a workbook: the tab to read (default: vInfo or the first).",
     )
     on_duplicate = forms.ChoiceField(
         choices=OnDuplicate.choices,

@@ -107,6 +107,9 @@ class RawRecord(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"Row {self.row_number} of import {self.data_import_id}"
+
 
 class ColumnMapping(models.Model):
     """One source column: what the engine (and the AI review) suggest, and apart from it what a person chose."""
@@ -137,6 +140,9 @@ class ColumnMapping(models.Model):
         ordering = ["position"]
         constraints = [models.UniqueConstraint("data_import", "position", name="columnmapping_position_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.source} -> {self.final_target or '-'}"
+
     @property
     def chosen_target(self) -> str:
         return self.override_target if self.overridden else self.suggested_target
@@ -165,6 +171,9 @@ class LearnedMapping(models.Model):
         ordering = ["header"]
         constraints = [models.UniqueConstraint("header_key", "kind", name="learnedmapping_header_kind_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.header} -> {self.target or '-'} ({self.kind})"
+
 
 class AssetRole(models.Model):
     """The server role the classification phase gave an asset of an import, and where it came from."""
@@ -177,3 +186,6 @@ class AssetRole(models.Model):
 
     class Meta:
         indexes = [models.Index("asset", name="assetrole_asset")]
+
+    def __str__(self) -> str:
+        return f"{self.role} ({self.source})"

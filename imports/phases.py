@@ -51,7 +51,8 @@ def field_mapping_approve(*, phase_run: Any, decision: dict[str, Any], user: Any
     from flows.models import Flow
 
     flow_input = Flow.objects.filter(pk=phase_run.flow_id).values_list("input", flat=True).first() or {}
-    data_import = DataImport.objects.filter(pk=flow_input.get("import_id")).first()
+    import_id = flow_input.get("import_id") if isinstance(flow_input, dict) else None
+    data_import = DataImport.objects.filter(pk=import_id).first() if isinstance(import_id, int) else None
     if data_import is not None:
         services.mapping_decide(data_import=data_import, user=user, decision=decision or {})
 
@@ -65,7 +66,8 @@ def cleansing_phase(ctx: PhaseContext) -> dict[str, Any]:
 
 
 def inventory_phase(ctx: PhaseContext) -> dict[str, Any]:
-    return services.inventory_write(data_import=_import(ctx), user=ctx.flow.created_by, progress=_progress(ctx))
+    user: Any = ctx.flow.created_by
+    return services.inventory_write(data_import=_import(ctx), user=user, progress=_progress(ctx))
 
 
 def classification_phase(ctx: PhaseContext) -> dict[str, Any]:

@@ -139,7 +139,7 @@ class RowConverter:
             if value is None or value == []:
                 return value
             if target.type in ("integer", "number"):
-                value = clean_value(target, value)  # negative sizes, percentages above 100
+                value = clean_value(target, value)  # type: ignore[assignment]  # negative sizes, percentages above 100
         except (TransformError, FieldValueError) as error:
             if target.type == "vocabulary":
                 result.warnings.append((column.header, f"{error}; {target.name} left unknown"))
@@ -169,7 +169,9 @@ class RowConverter:
                 "direction": (cells.get(direction) or "").strip() if direction else "",
             }
             if not result.dependency["target"]:
-                result.errors.append((dependency, "a dependency row (record type 2) needs the application it depends on"))
+                result.errors.append(
+                    (dependency, "a dependency row (record type 2) needs the application it depends on")
+                )
 
     def _check_row(self, result: RowResult) -> None:
         values = result.values

@@ -15,7 +15,7 @@ import shutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import IO, Any, Final, Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -791,7 +791,7 @@ def inventory_write(*, data_import: DataImport, user: User | None, progress: Pro
     totals = _Totals()
     warnings_out: list[dict[str, Any]] = []
     counts: dict[str, Any] = {}
-    on_duplicate = "skip" if data_import.on_duplicate == OnDuplicate.SKIP else "update"
+    on_duplicate: Literal["update", "skip"] = "skip" if data_import.on_duplicate == OnDuplicate.SKIP else "update"
     source_format = data_import.format
     extras = _rvtools_extras(data_import)
     count_header = next((h for h in data_import.headers if squash(h) in CONNECTION_COUNT_HEADERS), None)
@@ -1020,9 +1020,7 @@ def dependencies_analyse(*, data_import: DataImport) -> dict[str, Any]:
         )
         pairs = cursor.fetchall()
     rows = [{"source": s, "target": t, "kind": "network"} for s, t in pairs]
-    deps = inventory.application_dependencies_bulk_write(
-        engagement=engagement, rows=rows, source_format="connections"
-    )
+    deps = inventory.application_dependencies_bulk_write(engagement=engagement, rows=rows, source_format="connections")
     counts = {"dependency_connections": created, "application_dependencies_from_connections": deps.written}
     data_import.status = ImportStatus.COMPLETED
     data_import.finished_at = timezone.now()

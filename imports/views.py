@@ -152,7 +152,7 @@ def mapping_view(request: HttpRequest, engagement_pk: int, pk: int) -> HttpRespo
 def _preview(data_import: DataImport, limit: int = 20) -> list[dict[str, Any]]:
     """The first rows that would fail with the current mapping (of the first 1,000)."""
     convert = services.row_converter(data_import=data_import)
-    failing = []
+    failing: list[dict[str, Any]] = []
     for number, (_, _, values) in enumerate(services.records_iter(data_import=data_import)):
         if number >= 1000 or len(failing) >= limit:
             break

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
 import signal
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +21,7 @@ from django_tenants.utils import schema_context
 
 from engagements.models import Engagement
 from flows.models import Flow
-from tests.conftest import ROOT
+from tests.conftest import ROOT, free_port
 from tests.factories import Team
 
 from . import phases  # noqa: F401 - registers the test flow types in this process
@@ -95,8 +97,11 @@ def start_worker(
     deadline = time.monotonic() + 60
     probe = Celery(broker=broker_url) if broker_url else app  # replies come back through the worker's broker
     while time.monotonic() < deadline:
-        if probe.control.ping(destination=[worker.name], timeout=0.5):
-            return worker
+        try:
+            if probe.control.ping(destination=[worker.name], timeout=0.5):
+                return worker
+        except OSError:  # redis' ConnectionError: a broker restarted under a pooled connection
+            probe = Celery(broker=broker_url) if broker_url else app
         if process.poll() is not None:
             pytest.fail("The Celery worker exited at start")
     worker.stop()
@@ -121,6 +126,38 @@ def flows_worker(_flows_worker_process: Worker) -> Iterator[Worker]:
     app.conf.task_default_queue = before
 
 
+@pytest.fixture(scope="session")
+def flows_live_server_url(_flows_worker_process: Worker) -> Iterator[str]:
+    """daphne (HTTP and WebSocket) whose Celery tasks go to the flows worker's queue, on a free port."""
+    port = free_port()
+    env = {**os.environ, "SITE_PORT": str(port), "CELERY_QUEUE": _flows_worker_process.queue}
+    # daphne in a process that also knows the test flow types (their gates are approved on its pages).
+    launch = (
+        "import django; django.setup(); import tests.flows.phases; from daphne.cli import CommandLineInterface; "
+        f"CommandLineInterface().run(['-b', '127.0.0.1', '-p', '{port}', 'migration_platform.asgi:application'])"
+    )
+    env["DJANGO_SETTINGS_MODULE"] = "migration_platform.settings"
+    process = subprocess.Popen([sys.executable, "-c", launch], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: _port_open(port) or process.poll() is not None, timeout=30, what="daphne")
+        if process.poll() is not None:
+            pytest.fail("daphne exited at start")
+        yield f"http://localhost:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _port_open(port: int) -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        return True
+    except OSError:
+        return False
+
+
 @pytest.fixture
 def fast_flows(settings: Any) -> None:
     """This process's share of the short lease and backoff (the watchdog and inline phases run here)."""
@@ -135,20 +172,9 @@ def live_db(django_db_blocker: Any) -> Iterator[None]:
         yield
 
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    """Teams are made per test: hash their passwords fast (a browser's login needs pbkdf2: see make_login)."""
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-
-
 @pytest.fixture(scope="session")
 def tenant(django_db_setup: None, django_db_blocker: Any) -> Iterator[Team]:
     """A client with committed rows shared by this directory's worker tests (each makes its own engagement)."""
-    from django.test import override_settings
-
     from accounts.models import User
     from tenants.db import use_public_schema
     from tenants.models import Client
@@ -156,7 +182,7 @@ def tenant(django_db_setup: None, django_db_blocker: Any) -> Iterator[Team]:
     from tests.factories import make_team
 
     slug = "flows" + secrets.token_hex(3)
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+    with django_db_blocker.unblock():
         use_public_schema()  # a request of an earlier test may have left the connection in a client's schema
         client_create(name=f"Flows {slug}", slug=slug)
         team = make_team(slug, "globex", email_tag=slug)
@@ -173,14 +199,10 @@ def engagement(tenant: Team, live_db: None, request: pytest.FixtureRequest) -> E
         return Engagement.objects.create(name=f"{request.node.name[:150]} {secrets.token_hex(2)}")
 
 
-def make_login(user: Any) -> None:
-    """Give the user a password a separate server process (daphne, with default settings) can check."""
-    from django.contrib.auth.hashers import make_password
-
-    from tests.factories import PASSWORD
-
-    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
-    user.save(update_fields=["password"])
+def run_async(coroutine_function: Callable[[], Any]) -> Any:
+    """Run a coroutine in a thread of its own (Playwright's sync API leaves an event loop in the main thread)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine_function()).result()
 
 
 def wait_for(predicate: Callable[[], Any], *, timeout: float = 20, interval: float = 0.05, what: str = "") -> Any:

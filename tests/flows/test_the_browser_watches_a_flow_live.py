@@ -12,22 +12,17 @@ from flows import services
 from tests.conftest import SCREENSHOTS
 from tests.factories import PASSWORD, Team
 
-from .conftest import Worker, make_login, wait_for_status
+from .conftest import Worker, wait_for_status
 from .phases import SELFTEST_GATE
 
 pytestmark = pytest.mark.browser
 
 
 def test_the_flow_page_follows_the_flow_live_and_passes_its_gate(
-    tenant: Team, engagement: Engagement, flows_worker: Worker, live_server_url: str, browser: Any
+    tenant: Team, engagement: Engagement, flows_worker: Worker, flows_live_server_url: str, browser: Any
 ) -> None:
     schema = tenant.client.schema_name
-    make_login(tenant.manager)
-    from accounts.models import User
-    from django.contrib.auth import authenticate
-    stored = User.objects.get(pk=tenant.manager.pk)
-    print("DEBUG", stored.email, stored.password[:40], stored.check_password(PASSWORD), authenticate(username=stored.email, password=PASSWORD))
-    port = live_server_url.rsplit(":", 1)[1]
+    port = flows_live_server_url.rsplit(":", 1)[1]
     base = f"http://{tenant.host}:{port}"
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors: list[str] = []

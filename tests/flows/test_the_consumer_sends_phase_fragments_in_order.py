@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django_tenants.utils import schema_context
 
@@ -17,7 +16,7 @@ from migration_platform.asgi import application
 from tests.conftest import http
 from tests.factories import Team
 
-from .conftest import Worker, wait_for_status
+from .conftest import Worker, run_async, wait_for_status
 from .phases import SELFTEST
 
 PHASE_ROW = re.compile(r'<li id="phase-\d+"[^>]*data-phase="(\w+)" data-status="(\w+)"[^>]*hx-swap-oob="true"')
@@ -53,8 +52,7 @@ def test_the_socket_receives_each_phase_change_in_order(
         assert connected
         assert "Live" in await socket.receive_from()  # the live badge
         assert 'id="engagement-' in await socket.receive_from()  # catch-up: the engagement's flows
-        with schema_context(schema):
-            flow = await _start()
+        flow = await _start()
         try:
             return await _collect_until_finished(socket, flow)
         finally:
@@ -69,7 +67,7 @@ def test_the_socket_receives_each_phase_change_in_order(
                 engagement=engagement, flow_type=SELFTEST, user=tenant.analyst, flow_input={"steps": 5, "delay": 0.25}
             ).pk
 
-    messages = async_to_sync(scenario)()
+    messages = run_async(scenario)
     changes: list[tuple[str, str]] = []
     for message in messages:
         for change in PHASE_ROW.findall(message):
@@ -109,7 +107,7 @@ def test_a_reconnecting_page_first_gets_the_flows_current_state(
         await socket.disconnect()
         return received
 
-    live, catch_up = async_to_sync(scenario)()
+    live, catch_up = run_async(scenario)
     assert "Live" in live
     assert f'id="flow-{flow.pk}-summary"' in catch_up and 'data-status="completed"' in catch_up
     assert [status for _, status in PHASE_ROW.findall(catch_up)] == ["completed", "completed", "completed"]
@@ -124,5 +122,5 @@ def test_an_outsiders_socket_is_refused(tenant: Team, engagement: Engagement) ->
         connected, code = await socket.connect()
         return connected, code
 
-    connected, code = async_to_sync(scenario)()
+    connected, code = run_async(scenario)
     assert not connected

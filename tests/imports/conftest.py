@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-import secrets
 import json
+import secrets
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass

@@ -88,9 +88,7 @@ class Command(BaseCommand):
             except ValidationError as error:
                 return self._refused(error, path=path, json_output=options["json"])
             with running_inline() if options["sync"] else contextlib.nullcontext():
-                data_import = services.import_flow_start(
-                    data_import=data_import, user=user, actor=command_actor(user)
-                )
+                data_import = services.import_flow_start(data_import=data_import, user=user, actor=command_actor(user))
             assert data_import.flow is not None
             sys.stderr.write(f"Started {data_import.flow} for {path.name} on {engagement.name}\n")
             return follow_flow(
@@ -116,7 +114,7 @@ class Command(BaseCommand):
             column = f", column '{where['column']}'" if where.get("column") else ""
             message = f"{path.name}, row {where['row']}{column}: {where['message']}"
         sys.stderr.write(message + "\n")
-        result = {
+        result: dict[str, Any] = {
             "flow_id": None,
             "status": "failed",
             "phase": "data_import",

@@ -1,0 +1,151 @@
+"""Time a whole import: a generated 100,000-row AWS Application Discovery Service template CSV (34 columns) through
+the discovery flow in this process (parse and check, store raw rows by COPY, map, validate, cleanse, write assets,
+classify, dependencies), with the mapping gate approved as suggested.
+
+Goal (issue 4): under 20 s on a 2-core machine with peak RSS under 500 MB. Prints rows per second, each phase's
+time and the peak RSS (this process: the flow runs here). Run: `python3 scripts/dev.py bench import_bench`.
+BENCH_ROWS changes the size.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "migration_platform.settings")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django_tenants.utils import schema_context  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from engagements.models import Engagement  # noqa: E402
+from flows.models import FlowStatus  # noqa: E402
+from flows.services import flow_run_inline, gate_approve, running_inline  # noqa: E402
+from imports import services  # noqa: E402
+from inventory.models import Asset  # noqa: E402
+from tenants.models import Client, Membership  # noqa: E402
+from tenants.roles import Role  # noqa: E402
+from tenants.services import client_create  # noqa: E402
+
+ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
+GOAL_SECONDS = 20.0
+GOAL_RSS_MB = 500.0
+HEADERS = [
+    "ExternalId", "SMBiosId", "IPAddress", "MACAddress", "HostName", "VMware.MoRefId", "VMware.VCenterId",
+    "CPU.NumberOfProcessors", "CPU.NumberOfCores", "CPU.NumberOfLogicalCores", "OS.Name", "OS.Version",
+    "VMware.VMName", "RAM.TotalSizeInMB", "RAM.UsedSizeInMB.Avg", "RAM.UsedSizeInMB.Max", "CPU.UsagePct.Avg",
+    "CPU.UsagePct.Max", "DiskReadsPerSecondInKB.Avg", "DiskWritesPerSecondInKB.Avg", "DiskReadsPerSecondInKB.Max",
+    "DiskWritesPerSecondInKB.Max", "DiskReadsOpsPerSecond.Avg", "DiskWritesOpsPerSecond.Avg",
+    "DiskReadsOpsPerSecond.Max", "DiskWritesOpsPerSecond.Max", "NetworkReadsPerSecondInKB.Avg",
+    "NetworkWritesPerSecondInKB.Avg", "NetworkReadsPerSecondInKB.Max", "NetworkWritesPerSecondInKB.Max",
+    "Applications", "ApplicationWave", "Tags", "Environment",
+]  # fmt: skip
+OSES = [
+    ("Microsoft Windows Server 2019 Datacenter", "10.0.17763"),
+    ("Red Hat Enterprise Linux 8", "8.6"),
+    ("Ubuntu", "22.04"),
+    ("SUSE Linux Enterprise Server", "15"),
+]
+ROLES = ["web", "app", "db", "file", "srv"]
+
+
+def generate(path: Path, count: int) -> None:
+    rng = random.Random(4)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADERS)
+        for n in range(count):
+            os_name, os_version = rng.choice(OSES)
+            host = f"{rng.choice(ROLES)}{n:06d}"
+            memory = rng.choice([4096, 8192, 16384, 32768])
+            writer.writerow(
+                [
+                    f"d-server-{n:08x}", f"4C4C4544-{n:04X}-5910-8052-B4C04F4E{n % 10000:04d}",
+                    f"10.{n // 65536}.{n // 256 % 256}.{n % 256}",
+                    f"00:15:5d:{n // 65536:02x}:{n // 256 % 256:02x}:{n % 256:02x}",
+                    f"{host}.corp.example.com", f"vm-{n}", "vc-01", rng.randint(1, 4), rng.choice([2, 4, 8, 16]),
+                    rng.choice([4, 8, 16, 32]), os_name, os_version, host, memory, memory // 2, memory * 3 // 4,
+                    round(rng.uniform(1, 60), 2), round(rng.uniform(60, 100), 2), rng.randint(0, 5000),
+                    rng.randint(0, 5000), rng.randint(5000, 9000), rng.randint(5000, 9000), rng.randint(0, 300),
+                    rng.randint(0, 300), rng.randint(300, 900), rng.randint(300, 900), rng.randint(0, 4000),
+                    rng.randint(0, 4000), rng.randint(4000, 9000), rng.randint(4000, 9000), f"App {n % 400:03d}",
+                    f"Wave {n % 12}", "zone:a, tier:1", rng.choice(["Prod", "Dev", "UAT", "Production"]),
+                ]
+            )  # fmt: skip
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> int:
+    call_command("platform_setup", verbosity=0)
+    slug = f"benchimp{os.getpid()}"
+    client = client_create(name="Import bench", slug=slug)
+    user = User.objects.create_user(email=f"admin@{slug}.test", password="bench-password-1")
+    Membership.objects.create(user=user, client=client, role=Role.CLIENT_ADMIN)
+    status = 0
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "aws_ads_100k.csv"
+        started = time.perf_counter()
+        generate(path, ROWS)
+        size = path.stat().st_size / 1e6
+        generated = time.perf_counter() - started
+        print(f"import bench: {ROWS:,} rows x {len(HEADERS)} columns, {size:.1f} MB (generated in {generated:.1f} s)")
+        print(f"  RSS before the import {rss_mb():.0f} MB")
+        try:
+            with schema_context(slug), running_inline():
+                engagement = Engagement.objects.create(name="Bench")
+                timings: list[tuple[str, float]] = []
+                started = time.perf_counter()
+                data_import = services.import_create(
+                    engagement=engagement, source=path, original_name=path.name, user=user
+                )
+                data_import = services.import_flow_start(data_import=data_import, user=user)
+                timings.append(("upload + file check", time.perf_counter() - started))
+                mark = time.perf_counter()
+
+                def after(run: object) -> None:
+                    nonlocal mark
+                    now = time.perf_counter()
+                    timings.append((getattr(run, "name", "?"), now - mark))
+                    mark = now
+
+                assert data_import.flow is not None
+                flow = flow_run_inline(flow=data_import.flow, after_phase=after)
+                if flow.status == FlowStatus.WAITING_FOR_INPUT:
+                    gate_approve(flow=flow, user=user)
+                    mark = time.perf_counter()
+                    flow = flow_run_inline(flow=flow, after_phase=after)
+                total = time.perf_counter() - started
+                written = Asset.objects.filter(engagement=engagement).count()
+                peak = rss_mb()
+                print(f"  flow {flow.status}: {written:,} assets written")
+                for name, seconds in timings:
+                    print(f"    {name:<22} {seconds:6.2f} s")
+                print(f"  total {total:.2f} s = {ROWS / total:,.0f} rows/s (goal < {GOAL_SECONDS:.0f} s)")
+                print(f"  peak RSS {peak:.0f} MB (goal < {GOAL_RSS_MB:.0f} MB)")
+                if flow.status != FlowStatus.COMPLETED or written != ROWS:
+                    status = 1
+                if total > GOAL_SECONDS or peak > GOAL_RSS_MB:
+                    print("  GOAL MISSED")
+                    status = 1
+        finally:
+            Client.objects.get(schema_name=slug).delete(force_drop=True)
+            User.objects.filter(email__contains=slug).delete()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
