@@ -50,5 +50,6 @@ def bootstrap(field: BoundField) -> str:
     kind = field.widget_type
     if kind == "number" and getattr(field.field.widget, "input_type", "") == "range":
         kind = "range"
-    attrs: dict[str, str | bool] = {"class": WIDGET_CLASSES.get(kind, "form-control") + (" is-invalid" if field.errors else "")}
+    css = WIDGET_CLASSES.get(kind, "form-control") + (" is-invalid" if field.errors else "")
+    attrs: dict[str, str | bool] = {"class": css}
     return field.as_widget(attrs=attrs)
