@@ -124,7 +124,7 @@ class PhaseRun(models.Model):
     retry_at = models.DateTimeField(null=True, blank=True, help_text="Not to be started before (retry backoff).")
 
     class Meta:
-        ordering = ["flow", "order"]
+        ordering = ["flow_id", "order"]  # by the column: ordering by "flow" would join the flow for its ordering
         constraints = [
             models.UniqueConstraint(fields=["flow", "name"], name="phaserun_unique_name"),
             models.UniqueConstraint(fields=["flow", "order"], name="phaserun_unique_order"),

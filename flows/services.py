@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django_tenants.utils import get_tenant_model, schema_context
 
@@ -245,10 +245,11 @@ def _flow_progress(flow: Flow) -> int:
     return min(100, int(100 * (done + running) / len(phases)))
 
 
-def _save(note: _Announcement, *runs: PhaseRun) -> None:
+def _save(note: _Announcement, *runs: PhaseRun, progress: bool = True) -> None:
     for run in runs:
         run.save()
-    note.flow.progress = _flow_progress(note.flow)
+    if progress:
+        note.flow.progress = _flow_progress(note.flow)
     note.flow.save()
     _announce_on_commit(note)
 
@@ -324,9 +325,14 @@ def phase_claim(*, phase_run_id: int, worker_id: str) -> PhaseRun | None:
         run = _lock_phase(phase_run_id)
         if flow.status not in (FlowStatus.PENDING, FlowStatus.RUNNING) or run.status != PhaseStatus.PENDING:
             return None
-        if flow.phases.filter(order__lt=run.order).exclude(status__in=DONE_PHASE_STATUSES).exists():
-            return None
-        if flow.phases.filter(status=PhaseStatus.RUNNING).exists():
+        done = Q(status__in=DONE_PHASE_STATUSES)
+        counts = flow.phases.aggregate(
+            done=Count("pk", filter=done),
+            total=Count("pk"),
+            # Not its turn (an earlier phase is not done), or another phase of the flow runs.
+            blocked=Count("pk", filter=(Q(order__lt=run.order) & ~done) | Q(status=PhaseStatus.RUNNING)),
+        )
+        if counts["blocked"]:
             return None
         note = _Announcement(flow=flow)
         actor = f"worker {worker_id}"
@@ -348,7 +354,9 @@ def phase_claim(*, phase_run_id: int, worker_id: str) -> PhaseRun | None:
         flow.current_phase = run.name
         flow.message = f"{_label(flow, run.name)}: started"
         _set_flow_status(note, FlowStatus.RUNNING, actor=actor, detail="A worker took the flow")
-        _save(note, run)
+        _save(note, run, progress=False)  # a phase starting at 0% leaves the flow's progress as it was
+    run.flow = flow
+    run.phases_done, run.phases_total = counts["done"], counts["total"]  # type: ignore[attr-defined]
     return run
 
 
@@ -357,7 +365,7 @@ def phase_execute(*, phase_run_id: int, worker_id: str) -> str:
     run = phase_claim(phase_run_id=phase_run_id, worker_id=worker_id)
     if run is None:
         return "not claimed"
-    flow = Flow.objects.select_related("engagement", "created_by").get(pk=run.flow_id)
+    flow = run.flow
     schema = current_schema()
     lease = Lease(schema=schema, phase_run_id=run.pk, flow_id=flow.pk, worker_id=worker_id)
     try:
@@ -365,14 +373,13 @@ def phase_execute(*, phase_run_id: int, worker_id: str) -> str:
     except registry.RegistryError as error:
         _phase_fail(run_id=run.pk, worker_id=worker_id, error=error, trace="")
         return "failed"
-    phases = list(flow.phases.values_list("status", flat=True))
     ctx = PhaseContext(
         flow=flow,
         phase_run=run,
         spec=spec,
         lease=lease,
-        phases_done=sum(1 for status in phases if status in DONE_PHASE_STATUSES),
-        phases_total=len(phases),
+        phases_done=run.phases_done,  # type: ignore[attr-defined]
+        phases_total=run.phases_total,  # type: ignore[attr-defined]
         announce=_progress_announcer(schema),
     )
     lease.start()
@@ -380,7 +387,7 @@ def phase_execute(*, phase_run_id: int, worker_id: str) -> str:
         with transaction.atomic():
             output = spec.run(ctx) or {}
             lease.stop()
-            _phase_finish(run_id=run.pk, worker_id=worker_id, output=output, gate=spec.gate)
+            _phase_finish(run_id=run.pk, flow_id=flow.pk, worker_id=worker_id, output=output, gate=spec.gate)
     except PhaseInterrupted as stop:
         lease.stop()
         _phase_interrupted(run_id=run.pk, worker_id=worker_id, reason=stop.reason)
@@ -394,10 +401,9 @@ def phase_execute(*, phase_run_id: int, worker_id: str) -> str:
     return "waiting" if spec.gate else "completed"
 
 
-def _phase_finish(*, run_id: int, worker_id: str, output: dict[str, Any], gate: bool) -> None:
+def _phase_finish(*, run_id: int, flow_id: int, worker_id: str, output: dict[str, Any], gate: bool) -> None:
     """Inside the phase's own transaction, so its outputs and its completion commit together or not at all."""
-    run = PhaseRun.objects.only("flow_id").get(pk=run_id)
-    flow = _lock_flow(run.flow_id)
+    flow = _lock_flow(flow_id)
     run = _lock_phase(run_id)
     if run.status != PhaseStatus.RUNNING or run.worker_id != worker_id:
         raise PhaseInterrupted("lease lost")

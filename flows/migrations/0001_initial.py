@@ -180,7 +180,7 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "ordering": ["flow", "order"],
+                "ordering": ["flow_id", "order"],
             },
         ),
         migrations.AddIndex(

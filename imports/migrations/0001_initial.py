@@ -6,119 +6,260 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('engagements', '0001_initial'),
-        ('flows', '0001_initial'),
-        ('inventory', '0003_sort_indexes_biggest_first'),
+        ("engagements", "0001_initial"),
+        ("flows", "0001_initial"),
+        ("inventory", "0003_sort_indexes_biggest_first"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DataImport',
+            name="DataImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_path', models.CharField(max_length=500)),
-                ('original_name', models.CharField(max_length=255)),
-                ('size', models.BigIntegerField(default=0)),
-                ('kind', models.CharField(blank=True, choices=[('assets', 'Assets (servers, databases, devices)'), ('applications', 'Applications'), ('connections', 'Connections (source, destination, port)')], max_length=16)),
-                ('format', models.CharField(blank=True, max_length=32)),
-                ('sheet', models.CharField(blank=True, max_length=255)),
-                ('sheets', models.JSONField(blank=True, default=list)),
-                ('header_row', models.PositiveIntegerField(blank=True, null=True)),
-                ('headers', models.JSONField(blank=True, default=list)),
-                ('row_count', models.PositiveIntegerField(default=0)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('reading', 'Reading the file'), ('mapping', 'Waiting for the mapping approval'), ('validating', 'Validating'), ('invalid', 'Rows with errors'), ('importing', 'Writing the inventory'), ('completed', 'Completed'), ('failed', 'Failed')], default='queued', max_length=16)),
-                ('counts', models.JSONField(blank=True, default=dict)),
-                ('on_duplicate', models.CharField(choices=[('update', 'Update the existing asset'), ('skip', 'Skip the row')], default='update', max_length=8)),
-                ('skip_invalid', models.BooleanField(default=False)),
-                ('requested_mapping', models.JSONField(blank=True, default=dict)),
-                ('quality_score', models.FloatField(blank=True, null=True)),
-                ('message', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('engagement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='imports', to='engagements.engagement')),
-                ('flow', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='flows.flow')),
-                ('uploaded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file_path", models.CharField(max_length=500)),
+                ("original_name", models.CharField(max_length=255)),
+                ("size", models.BigIntegerField(default=0)),
+                (
+                    "kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("assets", "Assets (servers, databases, devices)"),
+                            ("applications", "Applications"),
+                            ("connections", "Connections (source, destination, port)"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("format", models.CharField(blank=True, max_length=32)),
+                ("sheet", models.CharField(blank=True, max_length=255)),
+                ("sheets", models.JSONField(blank=True, default=list)),
+                ("header_row", models.PositiveIntegerField(blank=True, null=True)),
+                ("headers", models.JSONField(blank=True, default=list)),
+                ("row_count", models.PositiveIntegerField(default=0)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("reading", "Reading the file"),
+                            ("mapping", "Waiting for the mapping approval"),
+                            ("validating", "Validating"),
+                            ("invalid", "Rows with errors"),
+                            ("importing", "Writing the inventory"),
+                            ("completed", "Completed"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                    ),
+                ),
+                ("counts", models.JSONField(blank=True, default=dict)),
+                (
+                    "on_duplicate",
+                    models.CharField(
+                        choices=[("update", "Update the existing asset"), ("skip", "Skip the row")],
+                        default="update",
+                        max_length=8,
+                    ),
+                ),
+                ("skip_invalid", models.BooleanField(default=False)),
+                ("requested_mapping", models.JSONField(blank=True, default=dict)),
+                ("quality_score", models.FloatField(blank=True, null=True)),
+                ("message", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="imports", to="engagements.engagement"
+                    ),
+                ),
+                (
+                    "flow",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="flows.flow",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='ColumnMapping',
+            name="ColumnMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('source', models.CharField(max_length=500)),
-                ('suggested_target', models.CharField(blank=True, max_length=64)),
-                ('confidence', models.FloatField(default=0)),
-                ('transform', models.CharField(blank=True, max_length=32)),
-                ('reason', models.TextField(blank=True)),
-                ('samples', models.JSONField(blank=True, default=list)),
-                ('overridden', models.BooleanField(default=False)),
-                ('override_target', models.CharField(blank=True, max_length=64)),
-                ('final_target', models.CharField(blank=True, max_length=64)),
-                ('final_transform', models.CharField(blank=True, max_length=32)),
-                ('overridden_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('data_import', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='columns', to='imports.dataimport')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField()),
+                ("source", models.CharField(max_length=500)),
+                ("suggested_target", models.CharField(blank=True, max_length=64)),
+                ("confidence", models.FloatField(default=0)),
+                ("transform", models.CharField(blank=True, max_length=32)),
+                ("reason", models.TextField(blank=True)),
+                ("samples", models.JSONField(blank=True, default=list)),
+                ("overridden", models.BooleanField(default=False)),
+                ("override_target", models.CharField(blank=True, max_length=64)),
+                ("final_target", models.CharField(blank=True, max_length=64)),
+                ("final_transform", models.CharField(blank=True, max_length=32)),
+                (
+                    "overridden_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "data_import",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="columns", to="imports.dataimport"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
-                'constraints': [models.UniqueConstraint(models.F('data_import'), models.F('position'), name='columnmapping_position_unique')],
+                "ordering": ["position"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        models.F("data_import"), models.F("position"), name="columnmapping_position_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AssetRole',
+            name="AssetRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(max_length=32)),
-                ('source', models.CharField(default='rules', help_text='rules or llm', max_length=16)),
-                ('reason', models.TextField(blank=True)),
-                ('asset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='inventory.asset')),
-                ('data_import', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='imports.dataimport')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("role", models.CharField(max_length=32)),
+                ("source", models.CharField(default="rules", help_text="rules or llm", max_length=16)),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "asset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="inventory.asset"
+                    ),
+                ),
+                (
+                    "data_import",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="roles", to="imports.dataimport"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(models.F('asset'), name='assetrole_asset')],
+                "indexes": [models.Index(models.F("asset"), name="assetrole_asset")],
             },
         ),
         migrations.CreateModel(
-            name='LearnedMapping',
+            name="LearnedMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('header_key', models.CharField(help_text='the header squashed (lower case, no spaces)', max_length=500)),
-                ('header', models.CharField(max_length=500)),
-                ('kind', models.CharField(choices=[('assets', 'Assets (servers, databases, devices)'), ('applications', 'Applications'), ('connections', 'Connections (source, destination, port)')], max_length=16)),
-                ('target', models.CharField(blank=True, help_text='empty: leave unmapped', max_length=64)),
-                ('count', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('approved_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "header_key",
+                    models.CharField(help_text="the header squashed (lower case, no spaces)", max_length=500),
+                ),
+                ("header", models.CharField(max_length=500)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("assets", "Assets (servers, databases, devices)"),
+                            ("applications", "Applications"),
+                            ("connections", "Connections (source, destination, port)"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("target", models.CharField(blank=True, help_text="empty: leave unmapped", max_length=64)),
+                ("count", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['header'],
-                'constraints': [models.UniqueConstraint(models.F('header_key'), models.F('kind'), name='learnedmapping_header_kind_unique')],
+                "ordering": ["header"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        models.F("header_key"), models.F("kind"), name="learnedmapping_header_kind_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RawRecord',
+            name="RawRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row_number', models.PositiveIntegerField(help_text='row number as a spreadsheet shows it')),
-                ('values', models.JSONField(default=dict)),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('warnings', models.JSONField(blank=True, default=list)),
-                ('status', models.CharField(choices=[('ok', 'OK'), ('warning', 'Warnings'), ('invalid', 'Errors'), ('duplicate', 'Duplicate in the file')], default='ok', max_length=10)),
-                ('data_import', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='records', to='imports.dataimport')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("row_number", models.PositiveIntegerField(help_text="row number as a spreadsheet shows it")),
+                ("values", models.JSONField(default=dict)),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("warnings", models.JSONField(blank=True, default=list)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("ok", "OK"),
+                            ("warning", "Warnings"),
+                            ("invalid", "Errors"),
+                            ("duplicate", "Duplicate in the file"),
+                        ],
+                        default="ok",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "data_import",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="records", to="imports.dataimport"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['row_number'],
-                'indexes': [models.Index(models.F('data_import'), models.F('row_number'), condition=models.Q(('status', 'ok'), _negated=True), name='rawrecord_issues')],
-                'constraints': [models.UniqueConstraint(models.F('data_import'), models.F('row_number'), name='rawrecord_row_unique')],
+                "ordering": ["row_number"],
+                "indexes": [
+                    models.Index(
+                        models.F("data_import"),
+                        models.F("row_number"),
+                        condition=models.Q(("status", "ok"), _negated=True),
+                        name="rawrecord_issues",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        models.F("data_import"), models.F("row_number"), name="rawrecord_row_unique"
+                    )
+                ],
             },
         ),
     ]

@@ -18,6 +18,8 @@ import pytest
 from celery import Celery
 from django.conf import settings
 from django_tenants.utils import schema_context
+from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
 
 from engagements.models import Engagement
 from flows.models import Flow
@@ -100,7 +102,7 @@ def start_worker(
         try:
             if probe.control.ping(destination=[worker.name], timeout=0.5):
                 return worker
-        except OSError:  # redis' ConnectionError: a broker restarted under a pooled connection
+        except (OSError, RedisError, OperationalError):  # a broker restarted under a pooled connection
             probe = Celery(broker=broker_url) if broker_url else app
         if process.poll() is not None:
             pytest.fail("The Celery worker exited at start")
