@@ -8,7 +8,9 @@ arrays), never a query per row.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import secrets
 import shutil
@@ -269,6 +271,7 @@ def raw_rows_store(*, data_import: DataImport, progress: Progress = _nothing) ->
         detected = detect_format(table.headers, sheet=table.sheet)
         kind: Kind = _kind(data_import.kind) or detect_kind(table.headers, detected)
         RawRecord.objects.filter(data_import=data_import).delete()
+        _typed_discard(data_import)
         total = table.row_count
         headers = table.headers
         stored = 0
@@ -587,13 +590,119 @@ def mapping_approve(
 
 
 def row_converter(*, data_import: DataImport) -> RowConverter:
+    return _row_converter(data_import)[0]
+
+
+def _row_converter(data_import: DataImport) -> tuple[RowConverter, str]:
+    """The converter and a fingerprint of everything it was built from (to tell a stale typed spill)."""
     kind = import_kind(data_import)
     columns = ColumnMapping.objects.filter(data_import=data_import).order_by("position")
     planned = [PlannedColumn(c.source, c.final_target, c.final_transform or None) for c in columns if c.final_target]
     summed = (data_import.counts or {}).get("summed_columns") or {}
-    return RowConverter.build(
+    converter = RowConverter.build(
         kind=kind, format=data_import.format, headers=data_import.headers, planned=planned, summed_columns=summed
     )
+    basis = [
+        data_import.pk,
+        data_import.row_count,
+        kind,
+        data_import.format,
+        data_import.headers,
+        [[p.header, p.target, p.transform] for p in planned],
+        summed,
+    ]
+    fingerprint = hashlib.sha256(json.dumps(basis, sort_keys=True, default=str).encode()).hexdigest()
+    return converter, fingerprint
+
+
+# The typed spill: validation keeps every row it found without errors, already converted, as JSON lines beside
+# the upload, so the inventory phase reads them back instead of converting every row a second time. It is only
+# a cache: a missing, stale (other mapping, other raw rows) or unreadable-header spill means converting again.
+# Line 1: {"fingerprint", "rows"}; then one [row_number, values, dependency, vm cell, count cell] per row.
+
+
+_HEADER_WIDTH: Final = 160
+
+
+def _typed_path(data_import: DataImport) -> Path:
+    return Path(settings.MEDIA_ROOT) / f"{data_import.file_path}.typed.jsonl"
+
+
+def _typed_discard(data_import: DataImport) -> None:
+    if data_import.file_path:
+        _typed_path(data_import).unlink(missing_ok=True)
+
+
+class _TypedSpill:
+    """Writes the spill to a temporary name, renamed into place only once complete."""
+
+    def __init__(self, data_import: DataImport, fingerprint: str) -> None:
+        self.path = _typed_path(data_import)
+        self.partial = self.path.with_name(f"{self.path.name}.{secrets.token_hex(4)}.part")
+        self.fingerprint = fingerprint
+        self.handle: IO[str] | None = None
+        self.aux: tuple[str | None, str | None] = (None, None)
+        try:
+            if not data_import.file_path:
+                raise OSError("no upload to keep the spill beside")
+            self.handle = self.partial.open("w", encoding="utf-8")
+            self.handle.write(" " * _HEADER_WIDTH + "\n")
+        except OSError:
+            self.handle = None
+        if data_import.format == "rvtools":
+            self.aux = ("VM", None)
+        count_header = next((h for h in data_import.headers if squash(h) in CONNECTION_COUNT_HEADERS), None)
+        self.aux = (self.aux[0], count_header)
+
+    def write(self, row_number: int, result: Any, cells: Any) -> None:
+        if self.handle is None:
+            return
+        vm_key, count_key = self.aux
+        vm = cells.get(vm_key) if vm_key and isinstance(cells, dict) else None
+        count = cells.get(count_key) if count_key and isinstance(cells, dict) else None
+        line = json.dumps([row_number, result.values, result.dependency, vm, count], ensure_ascii=False)
+        self.handle.write(line)
+        self.handle.write("\n")
+
+    def finish(self, *, keep: bool, rows: int) -> None:
+        if self.handle is None:
+            return
+        if keep:
+            # The header was written blank first (fixed width): fill it in, then rename into place at once.
+            self.handle.seek(0)
+            self.handle.write(json.dumps({"fingerprint": self.fingerprint, "rows": rows}).ljust(_HEADER_WIDTH) + "\n")
+            self.handle.close()
+            os.replace(self.partial, self.path)
+        else:
+            self.abandon()
+
+    def abandon(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+        self.partial.unlink(missing_ok=True)
+
+
+def _typed_read(data_import: DataImport, fingerprint: str) -> tuple[int, Iterator[list[Any]]] | None:
+    """(rows validated, the typed rows) when the spill matches `fingerprint`; None to convert again."""
+    path = _typed_path(data_import)
+    try:
+        handle = path.open("r", encoding="utf-8")
+    except OSError:
+        return None
+    try:
+        header = json.loads(handle.readline() or "null")
+    except ValueError:
+        header = None
+    if not isinstance(header, dict) or header.get("fingerprint") != fingerprint:
+        handle.close()
+        return None
+
+    def lines() -> Iterator[list[Any]]:
+        with handle:
+            for line in handle:
+                yield json.loads(line)
+
+    return int(header.get("rows") or 0), lines()
 
 
 def records_iter(*, data_import: DataImport, keys: Sequence[str] | None = None) -> Iterator[tuple[int, str, Any]]:
@@ -654,32 +763,42 @@ def rows_validate(*, data_import: DataImport, progress: Progress = _nothing) -> 
     """Check every row against the final mapping; errors and warnings are stored per row with their column."""
     data_import.status = ImportStatus.VALIDATING
     data_import.save(update_fields=["status", "updated_at"])
-    convert = row_converter(data_import=data_import)
+    convert, fingerprint = _row_converter(data_import)
     _issues_reset(data_import=data_import)
     total = data_import.row_count
     pending: list[tuple[int, str, str, str]] = []
     errors_out: list[dict[str, Any]] = []
     warnings_out: list[dict[str, Any]] = []
     invalid = warned = done = 0
-    for row_number, _, values in records_iter(data_import=data_import):
-        result = convert.convert(values)
-        done += 1
-        if result.errors or result.warnings:
-            status = RowStatus.INVALID if result.errors else RowStatus.WARNING
-            invalid += bool(result.errors)
-            warned += bool(result.warnings)
-            _issue_output(row_number, result.errors, errors_out)
-            _issue_output(row_number, result.warnings, warnings_out)
-            pending.append((row_number, status, _issues_json(result.errors), _issues_json(result.warnings)))
-            if len(pending) >= COPY_BATCH:
-                _issues_write(data_import=data_import, rows=pending)
-                pending = []
-        if done % READ_BATCH == 0:
-            progress(done, total, f"validated {done:,} of {total:,} rows")
-    _issues_write(data_import=data_import, rows=pending)
+    spill = _TypedSpill(data_import, fingerprint)
+    try:
+        for row_number, _, values in records_iter(data_import=data_import):
+            result = convert.convert(values)
+            done += 1
+            if not result.errors:
+                spill.write(row_number, result, values)
+            if result.errors or result.warnings:
+                status = RowStatus.INVALID if result.errors else RowStatus.WARNING
+                invalid += bool(result.errors)
+                warned += bool(result.warnings)
+                _issue_output(row_number, result.errors, errors_out)
+                _issue_output(row_number, result.warnings, warnings_out)
+                pending.append((row_number, status, _issues_json(result.errors), _issues_json(result.warnings)))
+                if len(pending) >= COPY_BATCH:
+                    _issues_write(data_import=data_import, rows=pending)
+                    pending = []
+            if done % READ_BATCH == 0:
+                progress(done, total, f"validated {done:,} of {total:,} rows")
+        _issues_write(data_import=data_import, rows=pending)
+    except BaseException:
+        spill.abandon()
+        raise
     progress(done, total, f"validated {done:,} of {total:,} rows")
     counts = {"valid": done - invalid, "invalid": invalid, "with_warnings": warned}
     blocked = invalid > 0 and not data_import.skip_invalid
+    spill.finish(keep=not blocked, rows=done)
+    if blocked:
+        _typed_discard(data_import)
     data_import.counts = {**data_import.counts, **counts}
     data_import.status = ImportStatus.INVALID if blocked else ImportStatus.VALIDATING
     data_import.message = _blocked_message(invalid, errors_out) if blocked else ""
@@ -785,7 +904,7 @@ def inventory_write(*, data_import: DataImport, user: User | None, progress: Pro
     data_import.status = ImportStatus.IMPORTING
     data_import.save(update_fields=["status", "updated_at"])
     kind = import_kind(data_import)
-    convert = row_converter(data_import=data_import)
+    convert, fingerprint = _row_converter(data_import)
     engagement = data_import.engagement
     total = data_import.row_count
     totals = _Totals()
@@ -805,6 +924,7 @@ def inventory_write(*, data_import: DataImport, user: User | None, progress: Pro
             return
         if kind == "assets":
             written = inventory.assets_bulk_write(
+                trusted=not extras,  # typed by RowConverter, errors refused; RVTools extras are checked again
                 engagement=engagement,
                 rows=batch,
                 on_duplicate=on_duplicate,
@@ -820,33 +940,34 @@ def inventory_write(*, data_import: DataImport, user: User | None, progress: Pro
         batch.clear()
 
     rows_out: list[dict[str, Any]] = []
-    for row_number, status, values in records_iter(data_import=data_import):
+    typed = _typed_read(data_import, fingerprint)
+    rows_in = typed[1] if typed is not None else _rows_converted(data_import, convert, count_header)
+    for row_number, row, dependency, vm, count_cell in rows_in:
         done += 1
-        if status == RowStatus.INVALID:
+        if row is None:
             continue
-        result = convert.convert(values)
-        if result.errors:  # the mapping changed since validation: never write a row with errors
-            continue
-        row = result.values
         row["source_row"] = row_number
         if kind == "assets":
             if extras:
-                _enrich(row, extras.get(values.get("VM") or "") if isinstance(values, dict) else None)
+                _enrich(row, extras.get(vm or ""))
             batch.append(row)
             if len(batch) >= WRITE_BATCH:
                 flush()
                 progress(done, total, f"wrote {done:,} of {total:,} rows")
         elif kind == "applications":
-            if result.dependency is not None:
-                dependencies.append({**result.dependency, "source_row": row_number})
+            if dependency is not None:
+                dependencies.append({**dependency, "source_row": row_number})
             else:
                 rows_out.append(row)
         else:
-            if count_header is not None and isinstance(values, dict):
-                count = str(values.get(count_header) or "").strip()
+            if count_header is not None:
+                count = str(count_cell or "").strip()
                 row["connection_count"] = count if count.isdigit() else None
             rows_out.append(row)
     flush()
+    if typed is not None:
+        done = max(done, typed[0])  # the spill leaves out the rows with errors
+        _typed_discard(data_import)  # used up: a re-run converts again
     if kind == "assets":
         apps = inventory.applications_link(
             engagement=engagement, asset_ids=sorted(set(asset_ids)), source_import_id=data_import.pk
@@ -895,6 +1016,24 @@ def inventory_write(*, data_import: DataImport, user: User | None, progress: Pro
     data_import.save(update_fields=["counts", "quality_score", "updated_at"])
     parts = ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in counts.items())
     return {"summary": f"Wrote {parts}", "counts": counts, "warnings": warnings_out, "quality_score": quality}
+
+
+def _rows_converted(
+    data_import: DataImport, convert: RowConverter, count_header: str | None
+) -> Iterator[tuple[int, dict[str, Any] | None, dict[str, Any] | None, Any, Any]]:
+    """Without a typed spill: (row number, values or None to skip, dependency, VM cell, count cell) of each raw
+    record, converted again."""
+    for row_number, status, values in records_iter(data_import=data_import):
+        if status == RowStatus.INVALID:
+            yield row_number, None, None, None, None
+            continue
+        result = convert.convert(values)
+        if result.errors:  # the mapping changed since validation: never write a row with errors
+            yield row_number, None, None, None, None
+            continue
+        cells = values if isinstance(values, dict) else {}
+        count = cells.get(count_header) if count_header is not None else None
+        yield row_number, result.values, result.dependency, cells.get("VM"), count
 
 
 def _quality(data_import: DataImport) -> float | None:
@@ -1034,6 +1173,7 @@ def dependencies_analyse(*, data_import: DataImport) -> dict[str, Any]:
 
 
 def import_delete_file(*, data_import: DataImport) -> None:
+    _typed_discard(data_import)
     path = media_path(data_import)
     if path.is_file():
         path.unlink()

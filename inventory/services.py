@@ -180,11 +180,24 @@ def _raise(errors: list[str]) -> None:
         raise ValidationError(shown)
 
 
-def _asset_row(row: Mapping[str, Any], index: int, errors: list[str]) -> dict[str, Any] | None:
+def _trusted_fields(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A typed row (see assets_bulk_write's `trusted`) as _clean_fields would leave it, without re-reading values."""
+    values = dict(row)
+    for name in ASSET_VOCABULARY_FIELDS:
+        if values.get(f"{name}_raw") is None and values.get(name) is not None:
+            values[f"{name}_raw"] = values[name]
+    values["custom_attributes"] = values.get("custom_attributes") or None
+    return values
+
+
+def _asset_row(row: Mapping[str, Any], index: int, errors: list[str], trusted: bool = False) -> dict[str, Any] | None:
     label = _row_label(row, index)
     before = len(errors)
-    _check_keys(row, ASSET_ROW_KEYS, label, errors)
-    values = _clean_fields(row, ASSET_FIELDS, ASSET_VOCABULARY_FIELDS, label, errors)
+    if trusted:
+        values = _trusted_fields(row)
+    else:
+        _check_keys(row, ASSET_ROW_KEYS, label, errors)
+        values = _clean_fields(row, ASSET_FIELDS, ASSET_VOCABULARY_FIELDS, label, errors)
     if len(errors) > before:
         return None
     if not any(values.get(name) for name in IDENTITY_FIELDS):
@@ -253,6 +266,7 @@ def assets_bulk_write(
     source_format: str = "",
     user: User | None = None,
     link_applications: bool = True,
+    trusted: bool = False,
 ) -> AssetWriteResult:
     """Write asset rows into the engagement's inventory (see the module's contract).
 
@@ -262,6 +276,15 @@ def assets_bulk_write(
     Rows are staged with COPY into a temporary table and matched, updated and inserted by a handful of
     statements. With `link_applications`, applications named in `application` are created and linked, and
     `dependencies` become asset connections.
+
+    `trusted=True` is for the import pipeline only: it skips the per-value re-check (`clean_value`, unknown
+    keys, NUL characters, row numbers) for rows that are already typed, and the caller promises that each row
+    holds only canonical, non-derived asset fields (plus their `<vocabulary>_raw`, `custom_attributes` as a
+    dict of text without NUL characters or None, and `source_row` as a non-negative int), each value exactly
+    as `inventory.values.clean_value` would return it or None - which is what `imports.rows.RowConverter`
+    produces for a row without errors. The identity check, natural-key matching, staging, update and insert
+    are the same either way, and so are the results. Anything else (pages, the API, tests, other callers)
+    keeps the default, validated path.
     """
     if on_duplicate not in ("update", "skip"):
         raise ValidationError({"on_duplicate": "on_duplicate must be 'update' or 'skip'."})
@@ -271,7 +294,7 @@ def assets_bulk_write(
     row_to_staged: list[int] = []
     seen: dict[tuple[str, str], int] = {}
     for index, row in enumerate(rows):
-        values = _asset_row(row, index, errors)
+        values = _asset_row(row, index, errors, trusted)
         if values is None:
             row_to_staged.append(-1)
             continue

@@ -283,7 +283,8 @@ def converter(field: Field, transform: str | None) -> Callable[[str], Value]:
 
         def convert(raw: str) -> Value:
             items = split_list(raw)
-            return [item(i) for i in items] if item else items
+            # Normalised spellings of one item ("AA-BB-..." and "aa:bb:...") count once, as clean_value has it.
+            return list(dict.fromkeys(item(i) for i in items)) if item else items
 
     elif field.type == "boolean":
         negate = transform == "not_bool"
