@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
+import concurrent.futures
+import contextlib
+import logging
 import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from channels.layers import get_channel_layer
 from django.template.loader import render_to_string
@@ -14,6 +19,8 @@ from engagements.live import engagement_group
 from tenants.db import current_schema
 
 from .models import Flow, FlowEvent, PhaseRun
+
+logger = logging.getLogger(__name__)
 
 FRAGMENTS = "flows/_fragments.html"
 
@@ -29,14 +36,12 @@ def flow_fragments(
     events: Iterable[FlowEvent] = (),
     controls: bool = False,
 ) -> str:
-    """The html of one change: the flow's summary and list row, changed phases, new events (one message)."""
-    parts = [render_fragment("flow_summary", flow=flow), render_fragment("flow_row", flow=flow)]
-    parts += [render_fragment("phase_row", flow=flow, phase=phase) for phase in phases]
-    parts += [render_fragment("event_appended", flow=flow, event=event) for event in events]
-    if controls:
-        # The buttons depend on who is looking (role, CSRF token), so each page fetches its own.
-        parts.append(render_fragment("controls_refresh", flow=flow))
-    return "".join(parts)
+    """The html of one change: the flow's summary and list row, changed phases, new events (one message).
+
+    One render of the `announcement` partial, which includes the same partials one after the other.
+    The buttons depend on who is looking (role, CSRF token), so with `controls` each page fetches its own.
+    """
+    return render_fragment("announcement", flow=flow, phases=phases, events=events, controls=controls)
 
 
 def flow_announce(
@@ -47,43 +52,77 @@ def flow_announce(
     events: Sequence[FlowEvent] = (),
     controls: bool = False,
     table_html: str = "",
+    wait: bool = False,
 ) -> None:
+    """Send the change's fragments to the engagement's group.
+
+    Messages leave in the order of the calls; with `wait`, this returns once the message is handed over (so that
+    whatever the caller does next, such as queueing a task for another worker, cannot overtake it).
+    """
     html = flow_fragments(flow=flow, phases=phases, events=events, controls=controls) + table_html
     group = engagement_group(schema_name=schema or current_schema(), engagement_id=flow.engagement_id)
-    _broadcaster.send(group=group, html=html)
+    _broadcaster.send(group=group, html=html, wait=wait)
 
 
 class _Broadcaster:
     """Sends to the channel layer from one event loop kept for the process.
 
     `async_to_sync` makes a new loop per call, and channels_redis a new connection per loop: about 6 ms a message.
-    Kept, the loop reuses its connections (about 1 ms). Each send waits for its message to be handed over, so a
-    flow's messages leave in the order of its changes.
+    Kept, the loop reuses its connections (about 1 ms). Sends are handed to the loop in order and go out one at a
+    time in that order (a lock in the loop), so a flow's messages leave in the order of its changes without the
+    caller waiting for each; a failed send is logged (a page missing an update catches up when it reconnects).
+    At exit, the messages not yet sent are flushed.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._order: asyncio.Lock | None = None
         self._pid = 0
+        self._last: concurrent.futures.Future[None] | None = None
 
     def _running_loop(self) -> asyncio.AbstractEventLoop:
         with self._lock:
             if self._loop is None or self._pid != os.getpid():  # a forked worker child starts its own
                 loop = asyncio.new_event_loop()
                 threading.Thread(target=loop.run_forever, name="flows-broadcast", daemon=True).start()
-                self._loop, self._pid = loop, os.getpid()
+                self._loop, self._pid, self._order, self._last = loop, os.getpid(), None, None
             return self._loop
 
-    def send(self, *, group: str, html: str) -> None:
+    async def _send_in_order(self, layer: Any, group: str, message: dict[str, str]) -> None:
+        if self._order is None:  # created in the loop's own thread, the only one that uses it
+            self._order = asyncio.Lock()
+        async with self._order:
+            await layer.group_send(group, message)
+
+    def send(self, *, group: str, html: str, wait: bool = False) -> None:
         layer = get_channel_layer()
         if layer is None:
             return
         message = {"type": "fragment", "html": html}
-        future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), self._running_loop())
-        future.result(timeout=10)
+        loop = self._running_loop()
+        with self._lock:  # the order of hand-over to the loop is the order of sending
+            future = asyncio.run_coroutine_threadsafe(self._send_in_order(layer, group, message), loop)
+            self._last = future
+        future.add_done_callback(_log_failure)
+        if wait:
+            future.result(timeout=10)
+
+    def flush(self, timeout: float = 5) -> None:
+        """Wait until every message handed over so far is sent (they go out in order: the last one suffices)."""
+        last = self._last
+        if last is not None and self._pid == os.getpid():
+            with contextlib.suppress(Exception):
+                last.result(timeout=timeout)
+
+
+def _log_failure(future: concurrent.futures.Future[None]) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        logger.warning("Broadcasting a flow change failed: %s", future.exception())
 
 
 _broadcaster = _Broadcaster()
+atexit.register(_broadcaster.flush)
 
 
 def engagement_flows_html(*, engagement_id: int) -> str:

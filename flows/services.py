@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import logging
 import os
 import socket
@@ -17,12 +18,13 @@ import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db import connection, transaction
+from django.db.models import JSONField, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django_tenants.utils import get_tenant_model, schema_context
 
@@ -46,6 +48,8 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
+
+_Row = TypeVar("_Row", Flow, PhaseRun)
 
 SYSTEM = "system"
 WATCHDOG = "watchdog"
@@ -87,6 +91,10 @@ def worker_identity(*, task_id: str | None = None) -> str:
 # --- running phases in this process (the commands' --sync) -----------------------------------------------
 
 _inline: contextvars.ContextVar[bool] = contextvars.ContextVar("flows_inline", default=False)
+# Within flow_run_inline: the phase each flow's last committed change queued (a hint; phase_claim checks it).
+_inline_queued: contextvars.ContextVar[dict[int, int] | None] = contextvars.ContextVar(
+    "flows_inline_queued", default=None
+)
 
 
 @contextlib.contextmanager
@@ -121,6 +129,9 @@ def _schedule(run: PhaseRun, *, countdown: float = 0, note: _Announcement | None
     run.enqueued_at = timezone.now()
     PhaseRun.objects.filter(pk=run.pk).update(enqueued_at=run.enqueued_at)
     if _inline.get():
+        queued = _inline_queued.get()
+        if queued is not None:
+            transaction.on_commit(lambda: queued.__setitem__(run.flow_id, run.pk))
         return
     if note is not None:
         note.sends.append((run.pk, countdown))
@@ -153,6 +164,7 @@ def _announce_on_commit(note: _Announcement) -> None:
                 events=note.events,
                 controls=True,
                 table_html=table_html,
+                wait=bool(note.sends),  # the worker's own changes must not overtake this one
             )
         except Exception as error:  # noqa: BLE001 - a page missing an update must not fail the flow (it catches up)
             logger.warning("Broadcasting flow %s failed: %s", note.flow.pk, error)
@@ -197,11 +209,42 @@ def _event(
 
 
 def _lock_flow(flow_id: int) -> Flow:
-    return Flow.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=flow_id)
+    return _loaded(Flow.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=flow_id))
 
 
 def _lock_phase(phase_run_id: int) -> PhaseRun:
-    return PhaseRun.objects.select_for_update().get(pk=phase_run_id)
+    return _loaded(PhaseRun.objects.select_for_update().get(pk=phase_run_id))
+
+
+_LOADED = "_flows_loaded"  # the scalar field values of a row as locked, to save only what changed since
+
+
+def _loaded(row: _Row) -> _Row:
+    _remember(row)
+    return row
+
+
+def _remember(row: Flow | PhaseRun) -> None:
+    """Remember a locked row's values: while it is locked, the database holds exactly these until we write.
+
+    JSON fields are not remembered (they may be changed in place): they are always written.
+    """
+    values = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields if not isinstance(f, JSONField)}
+    setattr(row, _LOADED, values)
+
+
+def _write(row: Flow | PhaseRun) -> None:
+    """Save a row: if it was locked by _lock_*, only its changed fields, JSON fields and `updated_at`; else all."""
+    loaded: dict[str, Any] | None = getattr(row, _LOADED, None)
+    if loaded is None:
+        row.save()
+        return
+    fields = [name for name, value in loaded.items() if getattr(row, name) != value]
+    fields += [f.attname for f in row._meta.concrete_fields if isinstance(f, JSONField)]
+    if isinstance(row, Flow) and "updated_at" not in fields:
+        fields.append("updated_at")
+    row.save(update_fields=fields)
+    _remember(row)
 
 
 def _label(flow: Flow, phase: str) -> str:
@@ -236,8 +279,10 @@ def _set_phase_status(
         _event(note, actor=actor, from_status=before, to_status=status, detail=detail, phase=run.name)
 
 
-def _flow_progress(flow: Flow) -> int:
-    phases = list(flow.phases.values_list("status", "progress"))
+def _flow_progress(flow: Flow, phases: Sequence[tuple[str, int]] | None = None) -> int:
+    """The flow's progress from its phases' (status, progress), read now unless given."""
+    if phases is None:
+        phases = list(flow.phases.values_list("status", "progress"))
     if not phases:
         return 0
     done = sum(1 for status, _ in phases if status in DONE_PHASE_STATUSES)
@@ -245,28 +290,46 @@ def _flow_progress(flow: Flow) -> int:
     return min(100, int(100 * (done + running) / len(phases)))
 
 
-def _save(note: _Announcement, *runs: PhaseRun, progress: bool = True) -> None:
+def _save(
+    note: _Announcement, *runs: PhaseRun, progress: bool = True, phases: Sequence[tuple[str, int]] | None = None
+) -> None:
+    """Save the runs and the flow (its progress recomputed unless `progress` is False), and announce on commit.
+
+    `phases` are the flow's phases' (status, progress) as they will be once the runs are saved, if known.
+    """
     for run in runs:
-        run.save()
+        _write(run)
     if progress:
-        note.flow.progress = _flow_progress(note.flow)
-    note.flow.save()
+        note.flow.progress = _flow_progress(note.flow, phases)
+    _write(note.flow)
     _announce_on_commit(note)
 
 
-def _advance(note: _Announcement, *, actor: str) -> None:
-    """After a phase is done: queue the next pending one, or complete the flow if none is left."""
+def _advance(note: _Announcement, *, actor: str) -> list[tuple[str, int]]:
+    """After a phase is done: queue the next pending one, or complete the flow if none is left.
+
+    Returns the phases' (status, progress), with the changes of the note's phases, for the flow's progress.
+    """
     flow = note.flow
-    following = flow.phases.filter(status=PhaseStatus.PENDING).order_by("order").first()
+    changed = {run.pk: run for run in note.phases}
+    phases: list[tuple[str, int]] = []
+    following: PhaseRun | None = None
+    for pk, name, status, progress in flow.phases.order_by("order").values_list("pk", "name", "status", "progress"):
+        if pk in changed:
+            status, progress = changed[pk].status, changed[pk].progress
+        elif following is None and status == PhaseStatus.PENDING:
+            following = PhaseRun(pk=pk, flow_id=flow.pk, name=name, status=status, progress=progress)
+        phases.append((status, progress))
     if following is None:
         flow.current_phase = ""
         flow.message = "Completed"
         _set_flow_status(note, FlowStatus.COMPLETED, actor=actor, detail="Every phase is done")
-        return
+        return phases
     flow.current_phase = following.name
     if flow.status == FlowStatus.RUNNING:
         flow.message = f"{_label(flow, following.name)}: queued"
         _schedule(following, note=note)
+    return phases
 
 
 # --- starting ---------------------------------------------------------------------------------------------
@@ -314,25 +377,47 @@ def flow_start(
 # --- running a phase (on a worker, or inline) --------------------------------------------------------------
 
 
+@functools.cache
+def _sibling_counts() -> dict[str, RawSQL]:
+    """Counts of the phases of a phase's flow, as annotations of a query of that phase (built once)."""
+    table = connection.ops.quote_name(PhaseRun._meta.db_table)
+    done = ", ".join(f"'{status.value}'" for status in DONE_PHASE_STATUSES)
+
+    def count(condition: str) -> RawSQL:
+        return RawSQL(f"SELECT COUNT(*) FROM {table} s WHERE s.flow_id = {table}.flow_id{condition}", ())
+
+    return {
+        "phases_done": count(f" AND s.status IN ({done})"),
+        "phases_total": count(""),
+        # Not its turn (an earlier phase is not done), or another phase of the flow runs.
+        "phases_blocked": count(
+            f" AND ((s.{connection.ops.quote_name('order')} < {table}.{connection.ops.quote_name('order')}"
+            f" AND s.status NOT IN ({done})) OR s.status = '{PhaseStatus.RUNNING.value}')"
+        ),
+    }
+
+
 def phase_claim(*, phase_run_id: int, worker_id: str) -> PhaseRun | None:
     """Take the lease of a pending phase whose turn it is; None if it is held, done, or not its turn."""
-    flow_id = PhaseRun.objects.filter(pk=phase_run_id).values_list("flow_id", flat=True).first()
-    if flow_id is None:
-        return None
     now = timezone.now()
     with transaction.atomic():
-        flow = _lock_flow(flow_id)
-        run = _lock_phase(phase_run_id)
+        # The flow's row first (found through the phase's, which this does not lock), then the phase's.
+        flow = (
+            Flow.objects.select_for_update(of=("self",))
+            .select_related("created_by")
+            .filter(phases__pk=phase_run_id)
+            .first()
+        )
+        if flow is None:
+            return None
+        _loaded(flow)
+        # The phase's row, locked, with counts of its flow's phases (read once the flow is locked, as before).
+        run = _loaded(
+            PhaseRun.objects.select_for_update(of=("self",)).annotate(**_sibling_counts()).get(pk=phase_run_id)
+        )
         if flow.status not in (FlowStatus.PENDING, FlowStatus.RUNNING) or run.status != PhaseStatus.PENDING:
             return None
-        done = Q(status__in=DONE_PHASE_STATUSES)
-        counts = flow.phases.aggregate(
-            done=Count("pk", filter=done),
-            total=Count("pk"),
-            # Not its turn (an earlier phase is not done), or another phase of the flow runs.
-            blocked=Count("pk", filter=(Q(order__lt=run.order) & ~done) | Q(status=PhaseStatus.RUNNING)),
-        )
-        if counts["blocked"]:
+        if run.phases_blocked:  # type: ignore[attr-defined]
             return None
         note = _Announcement(flow=flow)
         actor = f"worker {worker_id}"
@@ -356,7 +441,6 @@ def phase_claim(*, phase_run_id: int, worker_id: str) -> PhaseRun | None:
         _set_flow_status(note, FlowStatus.RUNNING, actor=actor, detail="A worker took the flow")
         _save(note, run, progress=False)  # a phase starting at 0% leaves the flow's progress as it was
     run.flow = flow
-    run.phases_done, run.phases_total = counts["done"], counts["total"]  # type: ignore[attr-defined]
     return run
 
 
@@ -427,7 +511,8 @@ def _phase_finish(*, run_id: int, flow_id: int, worker_id: str, output: dict[str
         run.finished_at = now
         run.message = str(output.get("summary") or "Done")[:500]
         _set_phase_status(note, run, PhaseStatus.COMPLETED, actor=actor, detail=run.message)
-        _advance(note, actor=actor)
+        _save(note, run, phases=_advance(note, actor=actor))
+        return
     _save(note, run)
 
 
@@ -494,18 +579,38 @@ def flow_run_inline(
     Returns early, with the flow still running, if a worker took a phase first (the caller then waits).
     """
     worker_id = worker_id or f"inline@{worker_identity()}"
-    with running_inline():
-        while True:
+    queued: dict[int, int] = {}
+    token = _inline_queued.set(queued)
+    try:
+        with running_inline():
+            return _run_inline(flow=flow, worker_id=worker_id, after_phase=after_phase, queued=queued)
+    finally:
+        _inline_queued.reset(token)
+
+
+def _run_inline(
+    *, flow: Flow, worker_id: str, after_phase: Callable[[PhaseRun], object] | None, queued: dict[int, int]
+) -> Flow:
+    while True:
+        # The phase the last phase's completion queued; else the next pending phase of a flow still pending or
+        # running, in one query. Either way phase_claim checks again, under the locks, that it may run now.
+        following = queued.pop(flow.pk, None)
+        if following is None:
+            following = (
+                PhaseRun.objects.filter(
+                    flow_id=flow.pk,
+                    status=PhaseStatus.PENDING,
+                    flow__status__in=(FlowStatus.PENDING, FlowStatus.RUNNING),
+                )
+                .order_by("order")
+                .values_list("pk", flat=True)
+                .first()
+            )
+        if following is None or phase_execute(phase_run_id=following, worker_id=worker_id) == "not claimed":
             flow.refresh_from_db()
-            if flow.status not in (FlowStatus.PENDING, FlowStatus.RUNNING):
-                return flow
-            following = flow.phases.filter(status=PhaseStatus.PENDING).order_by("order").first()
-            if following is None or phase_execute(phase_run_id=following.pk, worker_id=worker_id) == "not claimed":
-                flow.refresh_from_db()
-                return flow
-            if after_phase is not None:
-                following.refresh_from_db()
-                after_phase(following)
+            return flow
+        if after_phase is not None:
+            after_phase(PhaseRun.objects.get(pk=following))
 
 
 # --- what people do ---------------------------------------------------------------------------------------
