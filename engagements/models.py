@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+
+from tenants.fields import public_user_reference
 
 
 class TargetCloud(models.TextChoices):
@@ -45,16 +46,7 @@ class Engagement(models.Model):
     goal_cost = goal_field("cost reduction")
     goal_modernisation = goal_field("modernisation")
     goal_operations = goal_field("operational overhead reduction")
-    # Users live in the public schema: a tenant table points at them without a constraint, and deleting a
-    # user (from the public schema, where this table does not exist) must not cascade into client schemas.
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_constraint=False,
-    )
+    created_by = public_user_reference()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     archived_at = models.DateTimeField(null=True, blank=True)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
+
+from tenants.fields import public_user_reference
 
 
 class FlowType(models.TextChoices):
@@ -41,20 +42,6 @@ class PhaseStatus(models.TextChoices):
 DONE_PHASE_STATUSES = (PhaseStatus.COMPLETED, PhaseStatus.SKIPPED)
 
 
-def _user_reference(**options: object) -> models.ForeignKey:  # type: ignore[type-arg]
-    # Users live in the public schema: a tenant table points at them without a constraint, and deleting a
-    # user (from the public schema, where this table does not exist) must not cascade into client schemas.
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_constraint=False,
-        **options,  # type: ignore[arg-type]
-    )
-
-
 class Flow(models.Model):
     """One run of a flow type on an engagement: its phases run in order on the workers."""
 
@@ -66,7 +53,7 @@ class Flow(models.Model):
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
     message = models.CharField(max_length=500, blank=True)
     input = models.JSONField(default=dict, blank=True)
-    created_by = _user_reference()
+    created_by = public_user_reference()
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -114,7 +101,7 @@ class PhaseRun(models.Model):
     error_traceback = models.TextField(blank=True)
     # What a person decided at a gate, and who.
     decision = models.JSONField(null=True, blank=True)
-    decided_by = _user_reference()
+    decided_by = public_user_reference()
     decided_at = models.DateTimeField(null=True, blank=True)
     # The lease (DESIGN.md Decisions, durability): whoever holds an unexpired lease is the only one running it.
     worker_id = models.CharField(max_length=200, blank=True)

@@ -3,11 +3,11 @@ corrections people approved (learned per client, stored apart from what the engi
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
 from engagements.models import Engagement
+from tenants.fields import public_user_reference
 
 
 class ImportKind(models.TextChoices):
@@ -54,15 +54,7 @@ class DataImport(models.Model):
     requested_mapping = models.JSONField(default=dict, blank=True)
     quality_score = models.FloatField(null=True, blank=True)
     message = models.CharField(max_length=500, blank=True)
-    # Users live in the public schema (see Engagement.created_by).
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_constraint=False,
-    )
+    uploaded_by = public_user_reference()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -125,14 +117,7 @@ class ColumnMapping(models.Model):
     # A person's correction: `overridden` says there is one; an empty target then means "leave unmapped".
     overridden = models.BooleanField(default=False)
     override_target = models.CharField(max_length=64, blank=True)
-    overridden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_constraint=False,
-    )
+    overridden_by = public_user_reference()
     final_target = models.CharField(max_length=64, blank=True)
     final_transform = models.CharField(max_length=32, blank=True)
 
@@ -155,14 +140,7 @@ class LearnedMapping(models.Model):
     header = models.CharField(max_length=500)
     kind = models.CharField(max_length=16, choices=ImportKind.choices)
     target = models.CharField(max_length=64, blank=True, help_text="empty: leave unmapped")
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_constraint=False,
-    )
+    approved_by = public_user_reference()
     count = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

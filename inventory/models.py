@@ -6,7 +6,6 @@ unknown values are NULL, lists are arrays (empty when unknown). Writes go throug
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
@@ -14,6 +13,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from engagements.models import Engagement
+from tenants.fields import public_user_reference
 
 
 class AssetType(models.TextChoices):
@@ -106,19 +106,6 @@ def text_list() -> ArrayField:  # type: ignore[type-arg]
     return ArrayField(models.TextField(), default=list, blank=True)
 
 
-def user_reference() -> models.ForeignKey:  # type: ignore[type-arg]
-    # Users live in the public schema: no constraint, and deleting a user must not cascade into client schemas
-    # (see Engagement.created_by).
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_constraint=False,
-    )
-
-
 class Provenance(models.Model):
     """Where a row came from; `source_import_id` will point at imports.DataImport once that app exists."""
 
@@ -199,7 +186,7 @@ class Asset(Provenance):
     deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = user_reference()
+    updated_by = public_user_reference()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -307,7 +294,7 @@ class Application(Provenance):
     deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = user_reference()
+    updated_by = public_user_reference()
 
     class Meta:
         ordering = ["name", "pk"]
