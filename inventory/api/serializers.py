@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
-
+from django.db.models import Prefetch, QuerySet
 from rest_framework import serializers
 
 from inventory.fields import APPLICATION_FIELDS, ASSET_FIELDS
-from inventory.models import Application, ApplicationDependency, Asset, AssetConnection
+from inventory.models import Application, ApplicationAsset, ApplicationDependency, Asset, AssetConnection
 
 PROVENANCE = ["source_import_id", "source_row", "source_format"]
 
@@ -44,11 +43,20 @@ class AssetSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         read_only_fields = fields
 
 
+def with_server_ids(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """Prefetch the application-asset links as bare ids: never the linked assets' full rows (an application
+    of 250 servers would load 250 asset rows only to print their ids)."""
+    links = ApplicationAsset.objects.only("application_id", "asset_id").order_by("asset_id")
+    return queryset.prefetch_related(Prefetch("asset_links", queryset=links))
+
+
 class ApplicationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    server_ids: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
-        source="assets", many=True, read_only=True
-    )
+    server_ids = serializers.SerializerMethodField()
     deleted = serializers.BooleanField(source="is_deleted", read_only=True)
+
+    def get_server_ids(self, application: Application) -> list[int]:
+        """The linked assets' ids, from the link rows alone (views prefetch them with `with_server_ids`)."""
+        return [link.asset_id for link in application.asset_links.all()]
 
     class Meta:
         model = Application

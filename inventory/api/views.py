@@ -19,7 +19,14 @@ from inventory import selectors, services
 from inventory.models import Application, ApplicationDependency, Asset, AssetConnection
 from inventory.views import export_response
 
-from .serializers import ApplicationSerializer, AssetSerializer, ConnectionSerializer, DependencySerializer
+from .pagination import CappedPageNumberPagination
+from .serializers import (
+    ApplicationSerializer,
+    AssetSerializer,
+    ConnectionSerializer,
+    DependencySerializer,
+    with_server_ids,
+)
 
 ENGAGEMENT = OpenApiParameter("engagement", int, description="the engagement's id (required for lists)")
 EXPORT_PARAMETERS = [
@@ -94,6 +101,7 @@ class AssetViewSet(
     os_family, application, quality_min, quality_max, deleted, ordering). PATCH edits canonical fields."""
 
     serializer_class = AssetSerializer
+    pagination_class = CappedPageNumberPagination
     http_method_names = ["get", "patch", "delete", "post", "head", "options"]
     delete_service = staticmethod(services.asset_delete)
     restore_service = staticmethod(services.asset_restore)
@@ -151,7 +159,7 @@ class ApplicationViewSet(
 
     def get_queryset(self) -> QuerySet[Application]:
         if self.action == "list":
-            return selectors.application_list(
+            queryset = selectors.application_list(
                 engagement=_engagement(self.request),
                 search=self.request.query_params.get("search", ""),
                 app_type=self.request.query_params.get("app_type", ""),
@@ -159,8 +167,9 @@ class ApplicationViewSet(
                 lifecycle=self.request.query_params.get("lifecycle", ""),
                 include_deleted=_flag(self.request, "deleted"),
                 sort=self.request.query_params.get("ordering", "name"),
-            ).prefetch_related("assets")
-        return Application.objects.prefetch_related("assets")
+            )
+            return with_server_ids(queryset)
+        return with_server_ids(Application.objects.all())
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         application = self.get_object()
