@@ -529,7 +529,10 @@ def _new_event(flow: Flow, pk: int, **values: Any) -> FlowEvent:
 def phase_claim(*, phase_run_id: int, worker_id: str) -> PhaseRun | None:
     """Take the lease of a pending phase whose turn it is; None if it is held, done, or not its turn.
 
-    One round trip: outside a transaction, the message's two statements are one (implicit) transaction.
+    One round trip. Outside a transaction, the message's statements are a transaction of their own whose commit
+    does not wait for the disk (synchronous_commit off, for it alone): a claim lost to a database crash leaves the
+    phase pending with none of its work committed (that commits with the completion, which does wait), its worker
+    finds the lease gone at its next heartbeat, and the watchdog sends the phase again.
     """
     now = timezone.now()
     actor = f"worker {worker_id}"[:254]
