@@ -8,7 +8,9 @@ still open (DESIGN.md Decisions, durability).
 from __future__ import annotations
 
 import logging
+import os
 import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -80,29 +82,27 @@ class Lease:
         self.flow_status = ""
         self._owner = threading.get_ident()
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._stopped = False
 
-    # The thread that renews the lease while the phase works (a phase may not report progress for a while).
+    # Renewed by the process's heartbeat thread while the phase works (a phase may not report for a while).
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._beat_forever, name=f"heartbeat-{self.phase_run_id}", daemon=True)
-        self._thread.start()
+        _heartbeats.add(self)
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=10)
-        self._thread = None
+        """No heartbeat of this lease happens once this returns (one under way is waited for)."""
+        _heartbeats.remove(self)
+        with self._lock:
+            self._stopped = True
 
-    def _beat_forever(self) -> None:
-        interval = heartbeat_seconds()
-        while not self._stop.wait(interval):
-            try:
-                self.beat()
-            except psycopg.Error as error:
-                logger.warning("Heartbeat of phase run %s failed: %s", self.phase_run_id, error)
-                with self._lock:
-                    _drop_connection(self._owner)
+    def _beat_in_background(self) -> None:
+        try:
+            self.beat(background=True)
+        except psycopg.Error as error:
+            logger.warning("Heartbeat of phase run %s failed: %s", self.phase_run_id, error)
+            with self._lock:
+                _drop_connection(self._owner)
+        except Exception:  # the thread renews other phases' leases too: it must not die
+            logger.exception("Heartbeat of phase run %s failed", self.phase_run_id)
 
     def beat(
         self,
@@ -111,8 +111,12 @@ class Lease:
         message: str | None = None,
         flow_progress: int | None = None,
         flow_message: str | None = None,
+        background: bool = False,
     ) -> Beat:
-        """Renew the lease (and write progress); tells whether it is still ours and what the flow's status is."""
+        """Renew the lease (and write progress); tells whether it is still ours and what the flow's status is.
+
+        `background`: the heartbeat thread's renewal, skipped once the lease is stopped.
+        """
         now = timezone.now()
         expires = now + timedelta(seconds=lease_seconds())
         assignments = [sql.SQL("heartbeat_at = %s"), sql.SQL("lease_expires_at = %s")]
@@ -131,6 +135,8 @@ class Lease:
         ).format(phase=phase_table, flow=flow_table, assignments=sql.SQL(", ").join(assignments))
         params += [self.phase_run_id, self.worker_id]
         with self._lock:
+            if background and self._stopped:
+                return Beat(held=self.held, flow_status=self.flow_status)
             conn = _side_connection(self._owner)
             row = conn.execute(query, params).fetchone()
             if row is not None and (flow_progress is not None or flow_message is not None):
@@ -144,3 +150,55 @@ class Lease:
         self.held = row is not None
         self.flow_status = str(row[0]) if row is not None else ""
         return Beat(held=self.held, flow_status=self.flow_status)
+
+
+class _Heartbeats:
+    """One thread per process renews every lease held in it, each every FLOW_HEARTBEAT_SECONDS.
+
+    Starting a thread per phase cost more than the rest of a short phase's orchestration on a busy machine. A
+    renewal runs on the lease owner's side connection, under the lease's lock, so it never overlaps the owner's
+    own progress writes nor outlives `Lease.stop()`.
+    """
+
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        self._due: dict[Lease, float] = {}  # lease -> when its next renewal is due (time.monotonic())
+        self._wake = threading.Condition()
+        self._wakes_at = 0.0  # when the thread, asleep, wakes next (0 while it is awake)
+        self._started = False
+
+    def add(self, lease: Lease) -> None:
+        with self._wake:
+            if not self._started:
+                self._started = True
+                threading.Thread(target=self._run, name="flows-heartbeats", daemon=True).start()
+            due = self._due[lease] = time.monotonic() + heartbeat_seconds()
+            # Woken only if it would sleep past this renewal: with a steady heartbeat it never does (it wakes
+            # for the earliest one anyway), which saves a thread switch per phase.
+            if due < self._wakes_at:
+                self._wake.notify()
+
+    def remove(self, lease: Lease) -> None:
+        with self._wake:
+            self._due.pop(lease, None)
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                now = time.monotonic()
+                due = [lease for lease, when in self._due.items() if when <= now]
+                for lease in due:
+                    self._due[lease] = now + heartbeat_seconds()
+                if not due:
+                    self._wakes_at = max(now + 0.01, min(self._due.values(), default=now + heartbeat_seconds()))
+                    self._wake.wait(timeout=self._wakes_at - now)
+                    self._wakes_at = 0.0
+                    continue
+            for lease in due:
+                lease._beat_in_background()
+
+
+_heartbeats = _Heartbeats()
+os.register_at_fork(after_in_child=_heartbeats._reset)  # a forked worker child starts a thread of its own

@@ -6,14 +6,17 @@ import asyncio
 import atexit
 import concurrent.futures
 import contextlib
+import copy
 import logging
 import os
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from channels.layers import get_channel_layer
 from django.template.loader import render_to_string
+from django.urls import get_urlconf, set_urlconf
+from django.utils import timezone, translation
 
 from engagements.live import engagement_group
 from tenants.db import current_schema
@@ -56,21 +59,33 @@ def flow_announce(
 ) -> None:
     """Send the change's fragments to the engagement's group.
 
-    Messages leave in the order of the calls; with `wait`, this returns once the message is handed over (so that
-    whatever the caller does next, such as queueing a task for another worker, cannot overtake it).
+    Messages leave in the order of the calls. They are rendered on the way out, off the caller's path, from
+    copies of the rows taken now (the caller goes on changing its own); with `wait`, this returns once the
+    message is handed over (so that whatever the caller does next, such as queueing a task for another worker,
+    cannot overtake it).
     """
-    html = flow_fragments(flow=flow, phases=phases, events=events, controls=controls) + table_html
     group = engagement_group(schema_name=schema or current_schema(), engagement_id=flow.engagement_id)
-    _broadcaster.send(group=group, html=html, wait=wait)
+    flow = copy.copy(flow)
+    phases = [copy.copy(phase) for phase in phases]
+    events = list(events)  # never changed once written
+    zone, language, urlconf = timezone.get_current_timezone(), translation.get_language(), get_urlconf()
+
+    def render() -> str:
+        set_urlconf(urlconf)
+        with timezone.override(zone), translation.override(language):
+            return flow_fragments(flow=flow, phases=phases, events=events, controls=controls) + table_html
+
+    _broadcaster.send(group=group, render=render, wait=wait)
 
 
 class _Broadcaster:
     """Sends to the channel layer from one event loop kept for the process.
 
     `async_to_sync` makes a new loop per call, and channels_redis a new connection per loop: about 6 ms a message.
-    Kept, the loop reuses its connections (about 1 ms). Sends are handed to the loop in order and go out one at a
-    time in that order (a lock in the loop), so a flow's messages leave in the order of its changes without the
-    caller waiting for each; a failed send is logged (a page missing an update catches up when it reconnects).
+    Kept, the loop reuses its connections (about 1 ms). Sends are handed to the loop in order and are rendered and
+    go out one at a time in that order (a lock in the loop), so a flow's messages leave in the order of its changes
+    without the caller waiting for either; a failed render or send is logged (a page missing an update catches up
+    when it reconnects).
     At exit, the messages not yet sent are flushed.
     """
 
@@ -89,20 +104,19 @@ class _Broadcaster:
                 self._loop, self._pid, self._order, self._last = loop, os.getpid(), None, None
             return self._loop
 
-    async def _send_in_order(self, layer: Any, group: str, message: dict[str, str]) -> None:
+    async def _send_in_order(self, layer: Any, group: str, render: Callable[[], str]) -> None:
         if self._order is None:  # created in the loop's own thread, the only one that uses it
             self._order = asyncio.Lock()
         async with self._order:
-            await layer.group_send(group, message)
+            await layer.group_send(group, {"type": "fragment", "html": render()})
 
-    def send(self, *, group: str, html: str, wait: bool = False) -> None:
+    def send(self, *, group: str, render: Callable[[], str], wait: bool = False) -> None:
         layer = get_channel_layer()
         if layer is None:
             return
-        message = {"type": "fragment", "html": html}
         loop = self._running_loop()
         with self._lock:  # the order of hand-over to the loop is the order of sending
-            future = asyncio.run_coroutine_threadsafe(self._send_in_order(layer, group, message), loop)
+            future = asyncio.run_coroutine_threadsafe(self._send_in_order(layer, group, render), loop)
             self._last = future
         future.add_done_callback(_log_failure)
         if wait:
@@ -123,6 +137,11 @@ def _log_failure(future: concurrent.futures.Future[None]) -> None:
 
 _broadcaster = _Broadcaster()
 atexit.register(_broadcaster.flush)
+
+
+def flush_broadcasts(timeout: float = 5) -> None:
+    """Wait until every change announced so far is rendered and sent."""
+    _broadcaster.flush(timeout)
 
 
 def engagement_flows_html(*, engagement_id: int) -> str:

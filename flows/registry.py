@@ -15,6 +15,7 @@ optional `decision_url`), then the flow waits; `on_approve` applies the decision
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -60,6 +61,8 @@ class RegistryError(LookupError):
 
 
 _phases: dict[tuple[str, str], PhaseSpec] = {}
+_changes = 0  # registrations so far (the labels' JSON is rebuilt after one)
+_labels: tuple[int, str] = (-1, "")  # (_changes when built, {"type.name": label} as JSON)
 
 
 def register_flow_type(flow_type: str, phases: tuple[str, ...]) -> None:
@@ -68,6 +71,12 @@ def register_flow_type(flow_type: str, phases: tuple[str, ...]) -> None:
     if existing is not None and existing != phases:
         raise RegistryError(f"Flow type '{flow_type}' is already declared with other phases: {existing}.")
     FLOW_PHASES[flow_type] = phases
+    _changed()
+
+
+def _changed() -> None:
+    global _changes
+    _changes += 1
 
 
 def register_phase(
@@ -87,7 +96,7 @@ def register_phase(
     spec = PhaseSpec(
         flow_type=flow_type,
         name=name,
-        label=label or name.replace("_", " ").capitalize(),
+        label=label or default_label(name),
         run=run,
         gate=gate,
         approve_role=Role(approve_role),
@@ -101,6 +110,7 @@ def register_phase(
         if existing.run is not run:
             raise RegistryError(f"Phase '{flow_type}.{name}' is registered twice ({existing.run} and {run}).")
     _phases[(flow_type, name)] = spec
+    _changed()
     return spec
 
 
@@ -124,7 +134,26 @@ def phase_spec(flow_type: str, name: str) -> PhaseSpec:
 
 def phase_label(flow_type: str, name: str) -> str:
     spec = _phases.get((flow_type, name))
-    return spec.label if spec else name.replace("_", " ").capitalize()
+    return spec.label if spec else default_label(name)
+
+
+def default_label(name: str) -> str:
+    """A phase's label unless it registers one: `data_import` -> "Data import" (the orchestrator's SQL agrees)."""
+    return name.replace("_", " ").capitalize()
+
+
+def labels_json() -> str:
+    """The labels that are not `default_label(name)`, as JSON keyed "type.name" (for the orchestrator's SQL)."""
+    global _labels
+    if _labels[0] != _changes:
+        labels = {
+            f"{flow_type}.{name}": label
+            for flow_type, names in FLOW_PHASES.items()
+            for name in names
+            if (label := phase_label(flow_type, name)) != default_label(name)
+        }
+        _labels = (_changes, json.dumps(labels))
+    return _labels[1]
 
 
 def missing_phases(flow_type: str) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import json
 import logging
 import os
 import socket
@@ -24,7 +25,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import JSONField, Q
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django_tenants.utils import get_tenant_model, schema_context
 
@@ -128,15 +128,20 @@ def _schedule(run: PhaseRun, *, countdown: float = 0, note: _Announcement | None
     """
     run.enqueued_at = timezone.now()
     PhaseRun.objects.filter(pk=run.pk).update(enqueued_at=run.enqueued_at)
+    _queue(run_id=run.pk, flow_id=run.flow_id, countdown=countdown, note=note)
+
+
+def _queue(*, run_id: int, flow_id: int, countdown: float = 0, note: _Announcement | None = None) -> None:
+    """What _schedule does once the run's `enqueued_at` is written (the completion's SQL writes it itself)."""
     if _inline.get():
         queued = _inline_queued.get()
         if queued is not None:
-            transaction.on_commit(lambda: queued.__setitem__(run.flow_id, run.pk))
+            transaction.on_commit(lambda: queued.__setitem__(flow_id, run_id))
         return
     if note is not None:
-        note.sends.append((run.pk, countdown))
+        note.sends.append((run_id, countdown))
     else:
-        transaction.on_commit(lambda: _send(run.pk, countdown))
+        transaction.on_commit(lambda: _send(run_id, countdown))
 
 
 # --- broadcasting -----------------------------------------------------------------------------------------
@@ -377,69 +382,211 @@ def flow_start(
 # --- running a phase (on a worker, or inline) --------------------------------------------------------------
 
 
+# --- the two steps every phase takes, in hand-written SQL (claim, completion) ------------------------------
+#
+# Each is one message to PostgreSQL holding two statements, run in one transaction: the flow's row is locked
+# first (the order every state change takes: flow, then phase); then one statement checks and changes the
+# phase, moves the flow and writes the events, with a snapshot taken once the lock is held (each statement of
+# a READ COMMITTED transaction takes its own). Same rules as the ORM code of the rarer transitions below.
+
+
+def _columns(model: type[Flow] | type[PhaseRun], alias: str) -> str:
+    return ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in model._meta.concrete_fields)
+
+
 @functools.cache
-def _sibling_counts() -> dict[str, RawSQL]:
-    """Counts of the phases of a phase's flow, as annotations of a query of that phase (built once)."""
-    table = connection.ops.quote_name(PhaseRun._meta.db_table)
+def _sql() -> dict[str, str]:
+    """The statements, built once from the models' tables and columns."""
+    flow, run, event = Flow._meta.db_table, PhaseRun._meta.db_table, FlowEvent._meta.db_table
     done = ", ".join(f"'{status.value}'" for status in DONE_PHASE_STATUSES)
-
-    def count(condition: str) -> RawSQL:
-        return RawSQL(f"SELECT COUNT(*) FROM {table} s WHERE s.flow_id = {table}.flow_id{condition}", ())
-
+    lock = (
+        f"SELECT {_columns(Flow, 'f')}, u.id, u.email FROM {flow} f LEFT JOIN {User._meta.db_table} u"
+        " ON u.id = f.created_by_id WHERE f.id = {flow_id} FOR UPDATE OF f;\n"
+    )
+    # registry.phase_label: the registered label, else registry.default_label's rule (names are ASCII)
+    label = (
+        "COALESCE(%(labels)s::jsonb ->> (prior.type || '.' || {name}),"
+        " upper(left(replace({name}, '_', ' '), 1)) || lower(substr(replace({name}, '_', ' '), 2)))"
+    )
+    events = f"INSERT INTO {event} (flow_id, phase, actor, created_at, from_status, to_status, detail)"
+    claim = f"""
+WITH prior AS (
+  SELECT f.id, f.type, f.status FROM {flow} f JOIN {run} p ON p.flow_id = f.id
+  WHERE p.id = %(run)s AND f.status IN ('pending', 'running')
+), run AS (
+  UPDATE {run} p SET status = 'running', attempt = p.attempt + 1, auto_attempts = p.auto_attempts + 1,
+    worker_id = %(worker)s, heartbeat_at = %(now)s, lease_expires_at = %(expires)s, started_at = %(now)s,
+    finished_at = NULL, progress = 0, message = 'Started', output = '{{}}'::jsonb, error_message = '',
+    error_traceback = '', retry_at = NULL
+  FROM prior
+  WHERE p.id = %(run)s AND p.flow_id = prior.id AND p.status = 'pending' AND NOT EXISTS (
+    SELECT 1 FROM {run} s WHERE s.flow_id = p.flow_id
+      AND ((s."order" < p."order" AND s.status NOT IN ({done})) OR s.status = 'running'))
+  RETURNING {_columns(PhaseRun, "p")}
+), tally AS (
+  SELECT count(*) FILTER (WHERE s.status IN ({done})) AS done, count(*) AS total
+  FROM {run} s JOIN prior ON s.flow_id = prior.id
+), moved AS (
+  UPDATE {flow} f SET status = 'running', current_phase = run.name,
+    message = LEFT({label.format(name="run.name")} || ': started', 500),
+    started_at = COALESCE(f.started_at, %(now)s), finished_at = NULL, updated_at = %(now)s
+  FROM run, prior WHERE f.id = run.flow_id
+  RETURNING f.started_at, f.message
+), events AS (
+  {events}
+  SELECT run.flow_id, run.name, %(actor)s, %(now)s, 'pending', 'running',
+    CASE WHEN run.attempt > 1 THEN 'attempt ' || run.attempt ELSE '' END FROM run
+  UNION ALL
+  SELECT run.flow_id, '', %(actor)s, %(now)s, prior.status, 'running', 'A worker took the flow' FROM run, prior
+  WHERE prior.status <> 'running'
+  RETURNING id
+)
+SELECT run.*, tally.done, tally.total, moved.started_at, moved.message, (SELECT array_agg(id ORDER BY id) FROM events)
+FROM run, tally, moved"""
+    complete = f"""
+WITH prior AS (
+  SELECT f.id, f.type, f.status FROM {flow} f WHERE f.id = %(flow)s AND f.status <> 'cancelled'
+), run AS (
+  UPDATE {run} p SET status = 'completed', output = %(output)s, progress = 100, lease_expires_at = NULL,
+    finished_at = %(now)s, message = %(message)s
+  FROM prior
+  WHERE p.id = %(run)s AND p.flow_id = prior.id AND p.status = 'running' AND p.worker_id = %(worker)s
+  RETURNING {_columns(PhaseRun, "p")}
+), following AS (
+  SELECT s.id, s.name FROM {run} s
+  WHERE s.flow_id = %(flow)s AND s.status = 'pending' AND EXISTS (SELECT 1 FROM run)
+  ORDER BY s."order" LIMIT 1
+), queued AS (
+  UPDATE {run} q SET enqueued_at = %(now)s FROM following, prior
+  WHERE q.id = following.id AND prior.status = 'running'
+  RETURNING q.id
+), tally AS (
+  SELECT count(*) AS total, count(*) FILTER (WHERE s.status IN ({done}) OR s.id = %(run)s) AS done,
+    COALESCE(sum(s.progress) FILTER (WHERE s.status = 'running' AND s.id <> %(run)s), 0) AS running
+  FROM {run} s WHERE s.flow_id = %(flow)s
+), moved AS (
+  UPDATE {flow} f SET
+    current_phase = COALESCE(following.name, ''),
+    message = CASE WHEN following.id IS NULL THEN 'Completed'
+      WHEN prior.status = 'running' THEN LEFT({label.format(name="following.name")} || ': queued', 500)
+      ELSE f.message END,
+    status = CASE WHEN following.id IS NULL THEN 'completed' ELSE f.status END,
+    finished_at = CASE WHEN following.id IS NULL THEN %(now)s ELSE f.finished_at END,
+    progress = LEAST(100, floor(100 * (tally.done + tally.running / 100.0) / GREATEST(tally.total, 1)))::int,
+    updated_at = %(now)s
+  FROM run CROSS JOIN prior CROSS JOIN tally LEFT JOIN following ON TRUE
+  WHERE f.id = run.flow_id
+  RETURNING f.status, f.current_phase, f.message, f.progress, f.finished_at
+), events AS (
+  {events}
+  SELECT run.flow_id, run.name, %(actor)s, %(now)s, 'running', 'completed', %(message)s FROM run
+  UNION ALL
+  SELECT run.flow_id, '', %(actor)s, %(now)s, prior.status, 'completed', 'Every phase is done' FROM run, prior
+  WHERE prior.status <> 'completed' AND NOT EXISTS (SELECT 1 FROM following)
+  RETURNING id
+)
+SELECT run.*, moved.status, moved.current_phase, moved.message, moved.progress, moved.finished_at, following.id,
+  (SELECT array_agg(id ORDER BY id) FROM events)
+FROM run CROSS JOIN moved LEFT JOIN following ON TRUE"""
     return {
-        "phases_done": count(f" AND s.status IN ({done})"),
-        "phases_total": count(""),
-        # Not its turn (an earlier phase is not done), or another phase of the flow runs.
-        "phases_blocked": count(
-            f" AND ((s.{connection.ops.quote_name('order')} < {table}.{connection.ops.quote_name('order')}"
-            f" AND s.status NOT IN ({done})) OR s.status = '{PhaseStatus.RUNNING.value}')"
-        ),
+        "claim": lock.format(flow_id=f"(SELECT flow_id FROM {run} WHERE id = %(run)s)") + claim,
+        # Its own transaction (see phase_claim): its commit need not wait for the disk.
+        "claim_alone": "SET LOCAL synchronous_commit = off;\n"
+        + lock.format(flow_id=f"(SELECT flow_id FROM {run} WHERE id = %(run)s)")
+        + claim,
+        "complete": lock.format(flow_id="%(flow)s") + complete,
     }
 
 
+def _from_row(model: type[_Row], values: Sequence[Any]) -> _Row:
+    """A model instance from its concrete columns as a raw cursor returns them (JSON arrives as text)."""
+    fields = model._meta.concrete_fields
+    converted = [
+        json.loads(value) if isinstance(field, JSONField) and isinstance(value, str) else value
+        for field, value in zip(fields, values, strict=True)
+    ]
+    return model.from_db(connection.alias, [f.attname for f in fields], converted)
+
+
+def _locked_flow(values: Sequence[Any]) -> Flow:
+    """The flow as the first statement of `claim` and `complete` locked it: its columns, its creator's id and email."""
+    count = len(Flow._meta.concrete_fields)
+    flow = _from_row(Flow, values[:count])
+    user_id, email = values[count : count + 2]
+    if user_id is not None:
+        user = User.from_db(connection.alias, ["id", "email"], [user_id, email])
+        Flow._meta.get_field("created_by").set_cached_value(flow, user)
+    return flow
+
+
+def _new_event(flow: Flow, pk: int, **values: Any) -> FlowEvent:
+    event = FlowEvent(pk=pk, flow=flow, **values)
+    event._state.adding = False
+    event._state.db = connection.alias
+    return event
+
+
 def phase_claim(*, phase_run_id: int, worker_id: str) -> PhaseRun | None:
-    """Take the lease of a pending phase whose turn it is; None if it is held, done, or not its turn."""
+    """Take the lease of a pending phase whose turn it is; None if it is held, done, or not its turn.
+
+    One round trip. Outside a transaction, the message's statements are a transaction of their own whose commit
+    does not wait for the disk (synchronous_commit off, for it alone): a claim lost to a database crash leaves the
+    phase pending with none of its work committed (that commits with the completion, which does wait), its worker
+    finds the lease gone at its next heartbeat, and the watchdog sends the phase again.
+    """
     now = timezone.now()
-    with transaction.atomic():
-        # The flow's row first (found through the phase's, which this does not lock), then the phase's.
-        flow = (
-            Flow.objects.select_for_update(of=("self",))
-            .select_related("created_by")
-            .filter(phases__pk=phase_run_id)
-            .first()
+    actor = f"worker {worker_id}"[:254]
+    params: dict[str, Any] = {
+        "run": phase_run_id,
+        "worker": worker_id,
+        "now": now,
+        "expires": now + timedelta(seconds=lease_seconds()),
+        "actor": actor,
+        "labels": registry.labels_json(),
+    }
+    with connection.cursor() as cursor:
+        if connection.in_atomic_block:  # the caller's transaction: commits with it
+            cursor.execute(_sql()["claim"], params)
+        else:
+            cursor.execute(_sql()["claim_alone"], params)
+            cursor.nextset()
+        locked = cursor.fetchone()
+        cursor.nextset()
+        row = cursor.fetchone()
+    if locked is None or row is None:
+        return None
+    flow = _locked_flow(locked)
+    before = flow.status
+    count = len(PhaseRun._meta.concrete_fields)
+    run = _from_row(PhaseRun, row[:count])
+    run.phases_done, run.phases_total, flow.started_at, flow.message, event_ids = row[count:]  # type: ignore[attr-defined]
+    flow.status, flow.current_phase, flow.finished_at, flow.updated_at = FlowStatus.RUNNING, run.name, None, now
+    events = [
+        _new_event(
+            flow,
+            event_ids[0],
+            phase=run.name,
+            actor=actor,
+            created_at=now,
+            from_status=PhaseStatus.PENDING,
+            to_status=PhaseStatus.RUNNING,
+            detail=f"attempt {run.attempt}" if run.attempt > 1 else "",
         )
-        if flow is None:
-            return None
-        _loaded(flow)
-        # The phase's row, locked, with counts of its flow's phases (read once the flow is locked, as before).
-        run = _loaded(
-            PhaseRun.objects.select_for_update(of=("self",)).annotate(**_sibling_counts()).get(pk=phase_run_id)
+    ]
+    if before != FlowStatus.RUNNING:
+        events.append(
+            _new_event(
+                flow,
+                event_ids[1],
+                phase="",
+                actor=actor,
+                created_at=now,
+                from_status=before,
+                to_status=FlowStatus.RUNNING,
+                detail="A worker took the flow",
+            )
         )
-        if flow.status not in (FlowStatus.PENDING, FlowStatus.RUNNING) or run.status != PhaseStatus.PENDING:
-            return None
-        if run.phases_blocked:  # type: ignore[attr-defined]
-            return None
-        note = _Announcement(flow=flow)
-        actor = f"worker {worker_id}"
-        run.attempt += 1
-        run.auto_attempts += 1
-        run.worker_id = worker_id
-        run.heartbeat_at = now
-        run.lease_expires_at = now + timedelta(seconds=lease_seconds())
-        run.started_at = now
-        run.finished_at = None
-        run.progress = 0
-        run.message = "Started"
-        run.output = {}
-        run.error_message = ""
-        run.error_traceback = ""
-        run.retry_at = None
-        detail = f"attempt {run.attempt}" if run.attempt > 1 else ""
-        _set_phase_status(note, run, PhaseStatus.RUNNING, actor=actor, detail=detail)
-        flow.current_phase = run.name
-        flow.message = f"{_label(flow, run.name)}: started"
-        _set_flow_status(note, FlowStatus.RUNNING, actor=actor, detail="A worker took the flow")
-        _save(note, run, progress=False)  # a phase starting at 0% leaves the flow's progress as it was
+    _announce_on_commit(_Announcement(flow=flow, phases=[run], events=events))  # at once outside a transaction
     run.flow = flow
     return run
 
@@ -470,6 +617,8 @@ def phase_execute(*, phase_run_id: int, worker_id: str) -> str:
     try:
         with transaction.atomic():
             output = spec.run(ctx) or {}
+            if not isinstance(output, dict):
+                raise TypeError(f"A phase returns a dict; {run.name} returned {type(output).__name__}.")
             lease.stop()
             _phase_finish(run_id=run.pk, flow_id=flow.pk, worker_id=worker_id, output=output, gate=spec.gate)
     except PhaseInterrupted as stop:
@@ -487,32 +636,87 @@ def phase_execute(*, phase_run_id: int, worker_id: str) -> str:
 
 def _phase_finish(*, run_id: int, flow_id: int, worker_id: str, output: dict[str, Any], gate: bool) -> None:
     """Inside the phase's own transaction, so its outputs and its completion commit together or not at all."""
+    if gate:
+        _gate_reached(run_id=run_id, flow_id=flow_id, worker_id=worker_id, output=output)
+        return
+    now = timezone.now()
+    actor = f"worker {worker_id}"[:254]
+    message = str(output.get("summary") or "Done")[:500]
+    params: dict[str, Any] = {
+        "run": run_id,
+        "flow": flow_id,
+        "worker": worker_id,
+        "now": now,
+        "output": PhaseRun._meta.get_field("output").get_db_prep_value(output, connection),
+        "message": message,
+        "actor": actor,
+        "labels": registry.labels_json(),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_sql()["complete"], params)
+        locked = cursor.fetchone()
+        cursor.nextset()
+        row = cursor.fetchone()
+    flow = _locked_flow(locked) if locked is not None else None
+    if flow is None or row is None:
+        # The lease was lost or the flow cancelled: _phase_interrupted decides, once it has checked whose it is.
+        raise PhaseInterrupted(
+            "cancelled" if flow is not None and flow.status == FlowStatus.CANCELLED else "lease lost"
+        )
+    before = flow.status
+    count = len(PhaseRun._meta.concrete_fields)
+    run = _from_row(PhaseRun, row[:count])
+    flow.status, flow.current_phase, flow.message, flow.progress, flow.finished_at, following, event_ids = row[count:]
+    flow.updated_at = now
+    events = [
+        _new_event(
+            flow,
+            event_ids[0],
+            phase=run.name,
+            actor=actor,
+            created_at=now,
+            from_status=PhaseStatus.RUNNING,
+            to_status=PhaseStatus.COMPLETED,
+            detail=message,
+        )
+    ]
+    if len(event_ids) > 1:
+        events.append(
+            _new_event(
+                flow,
+                event_ids[1],
+                phase="",
+                actor=actor,
+                created_at=now,
+                from_status=before,
+                to_status=FlowStatus.COMPLETED,
+                detail="Every phase is done",
+            )
+        )
+    note = _Announcement(flow=flow, phases=[run], events=events)
+    if following is not None and before == FlowStatus.RUNNING:
+        _queue(run_id=following, flow_id=flow_id, note=note)
+    _announce_on_commit(note)
+
+
+def _gate_reached(*, run_id: int, flow_id: int, worker_id: str, output: dict[str, Any]) -> None:
+    """A gate phase's work is done: it waits for a decision, and so does the flow."""
     flow = _lock_flow(flow_id)
     run = _lock_phase(run_id)
     if run.status != PhaseStatus.RUNNING or run.worker_id != worker_id:
         raise PhaseInterrupted("lease lost")
     if flow.status == FlowStatus.CANCELLED:
         raise PhaseInterrupted("cancelled")
-    if not isinstance(output, dict):
-        raise TypeError(f"A phase returns a dict; {run.name} returned {type(output).__name__}.")
     note = _Announcement(flow=flow)
     actor = f"worker {worker_id}"
-    now = timezone.now()
     run.output = output
     run.progress = 100
     run.lease_expires_at = None
-    if gate:
-        run.message = str(output.get("prompt") or "Waiting for a decision")[:500]
-        _set_phase_status(note, run, PhaseStatus.WAITING_FOR_INPUT, actor=actor, detail=run.message)
-        flow.message = f"{_label(flow, run.name)}: waiting for a decision"
-        if flow.status in (FlowStatus.RUNNING, FlowStatus.PENDING):
-            _set_flow_status(note, FlowStatus.WAITING_FOR_INPUT, actor=actor, detail=flow.message)
-    else:
-        run.finished_at = now
-        run.message = str(output.get("summary") or "Done")[:500]
-        _set_phase_status(note, run, PhaseStatus.COMPLETED, actor=actor, detail=run.message)
-        _save(note, run, phases=_advance(note, actor=actor))
-        return
+    run.message = str(output.get("prompt") or "Waiting for a decision")[:500]
+    _set_phase_status(note, run, PhaseStatus.WAITING_FOR_INPUT, actor=actor, detail=run.message)
+    flow.message = f"{_label(flow, run.name)}: waiting for a decision"
+    if flow.status in (FlowStatus.RUNNING, FlowStatus.PENDING):
+        _set_flow_status(note, FlowStatus.WAITING_FOR_INPUT, actor=actor, detail=flow.message)
     _save(note, run)
 
 

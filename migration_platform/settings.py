@@ -86,6 +86,7 @@ TENANT_DOMAIN_MODEL = "tenants.Domain"
 TENANT_BASE_SCHEMA = "tenant_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
 PUBLIC_SCHEMA_NAME = "public"
+TENANT_LIMIT_SET_CALLS = True  # SET search_path only after a schema switch (all go through set_tenant/set_schema)
 
 MIDDLEWARE = [
     "django_tenants.middleware.main.TenantMainMiddleware",

@@ -11,7 +11,10 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from celery import Celery
 from django_tenants.utils import schema_context
+from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
 
 from engagements.models import Engagement
 from flows import services
@@ -83,6 +86,15 @@ def _sweep(schema: str, redis_url: str, queue: str) -> str:
     ).stdout
 
 
+def _exited_or_answers(worker: Worker, broker_url: str) -> bool:
+    if worker.process.poll() is not None:
+        return True
+    try:
+        return bool(Celery(broker=broker_url).control.ping(destination=[worker.name], timeout=0.5))
+    except (OSError, RedisError, OperationalError):  # a connection of the Redis that was killed
+        return False
+
+
 def test_a_redis_restart_mid_flow_loses_nothing(
     tenant: Team, engagement: Engagement, private_redis: PrivateRedis
 ) -> None:
@@ -103,6 +115,8 @@ def test_a_redis_restart_mid_flow_loses_nothing(
         time.sleep(3)  # the worker's attempt to queue the next phase fails while Redis is down
         private_redis.start()  # empty: the message for `check` is lost
         assert phase_statuses(schema, flow.pk)["check"] == PhaseStatus.PENDING
+        # The worker either reconnects or exits; on a busy machine its exit can take a few seconds.
+        wait_for(lambda: _exited_or_answers(worker, private_redis.url), timeout=30, what="the worker to answer or exit")
         if worker.process.poll() is not None:
             # Celery 5.7's worker exits ("Unrecoverable error ... 'hostname'") when the broker drops while a task
             # runs; its supervisor (compose's restart policy) starts it again, as we do here.
