@@ -267,6 +267,7 @@ def assets_bulk_write(
     user: User | None = None,
     link_applications: bool = True,
     trusted: bool = False,
+    analyze: bool = True,
 ) -> AssetWriteResult:
     """Write asset rows into the engagement's inventory (see the module's contract).
 
@@ -285,6 +286,9 @@ def assets_bulk_write(
     produces for a row without errors. The identity check, natural-key matching, staging, update and insert
     are the same either way, and so are the results. Anything else (pages, the API, tests, other callers)
     keeps the default, validated path.
+
+    `analyze=False` leaves the statistics refresh after a big write to the caller (`assets_analyze`), for one
+    that writes many batches in a row and refreshes once at the end.
     """
     if on_duplicate not in ("update", "skip"):
         raise ValidationError({"on_duplicate": "on_duplicate must be 'update' or 'skip'."})
@@ -342,9 +346,8 @@ def assets_bulk_write(
             _update_matched(cursor, columns, source_import_id, source_format, user)
         created_ids = _insert_new(cursor, engagement.pk, columns, list_columns, source_import_id, source_format, user)
         created = len(created_ids)
-        if created + matched >= ANALYZE_AFTER:
-            # Fresh statistics, so the table's first pages after a big import are planned on the indexes.
-            cursor.execute(f"ANALYZE inventory_asset ({', '.join(ANALYZED_COLUMNS)})")
+        if analyze and created + matched >= ANALYZE_AFTER:
+            assets_analyze()
         cursor.execute("SELECT n, asset_id FROM inventory_asset_staging WHERE asset_id IS NOT NULL")
         staged_ids = [0] * len(staged)
         for n, asset_id in cursor.fetchall():
@@ -374,6 +377,12 @@ def assets_bulk_write(
                 dependency_connections=connections,
             )
     return result
+
+
+def assets_analyze() -> None:
+    """Fresh statistics after a big write, so the table's first pages are planned on the indexes."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE inventory_asset ({', '.join(ANALYZED_COLUMNS)})")
 
 
 def _match_natural_keys(cursor: Any, engagement_id: int) -> None:
