@@ -45,6 +45,13 @@ class _Column:
     header: str
     field: Field
     convert: Callable[[str], Value]
+    # Numbers are checked again after converting (clean_value's ranges, CEILINGS, ports): the slower _cell.
+    checked: bool = False
+    vocabulary: bool = False
+
+    def __post_init__(self) -> None:
+        self.checked = self.field.type in ("integer", "number")
+        self.vocabulary = self.field.type == "vocabulary"
 
 
 @dataclass
@@ -111,10 +118,16 @@ class RowConverter:
         """The row's canonical values (None for unknown) and what is wrong with it, by column."""
         result = RowResult(values={})
         values = result.values
-        for column in self.columns:
+        for column in self.columns:  # the hot loop of an import: text, lists and vocabularies inline
             raw = cells.get(column.header) or ""
-            value = self._cell(column, raw, result)
-            if column.field.type == "vocabulary":
+            if column.checked:
+                value = self._cell(column, raw, result)
+            else:
+                try:
+                    value = column.convert(raw)
+                except (TransformError, FieldValueError) as error:
+                    value = self._refused(column, error, result)
+            if column.vocabulary:
                 values[f"{column.field.name}_raw"] = raw.strip() or None
             values[column.field.name] = value
         for name, extra in self.summed.items():
@@ -141,11 +154,7 @@ class RowConverter:
             if target.type in ("integer", "number"):
                 value = clean_value(target, value)  # type: ignore[assignment]  # negative sizes, percentages above 100
         except (TransformError, FieldValueError) as error:
-            if target.type == "vocabulary":
-                result.warnings.append((column.header, f"{error}; {target.name} left unknown"))
-                return None
-            result.errors.append((column.header, f"{error} ({target.name})"))
-            return None
+            return self._refused(column, error, result)
         ceiling = CEILINGS.get(target.name)
         if ceiling is not None and isinstance(value, int | float) and value > ceiling:
             result.errors.append((column.header, f"{raw.strip()!r} is above {ceiling:g}, too many for {target.name}"))
@@ -154,6 +163,16 @@ class RowConverter:
             result.errors.append((column.header, f"{raw.strip()!r} is not a port (0 to {MAX_PORT})"))
             return None
         return value
+
+    @staticmethod
+    def _refused(column: _Column, error: Exception, result: RowResult) -> None:
+        """A cell the column cannot read: a warning for a vocabulary (left unknown), an error otherwise."""
+        target = column.field
+        if target.type == "vocabulary":
+            result.warnings.append((column.header, f"{error}; {target.name} left unknown"))
+            return None
+        result.errors.append((column.header, f"{error} ({target.name})"))
+        return None
 
     def _konveyor(self, cells: Mapping[str, str], result: RowResult) -> None:
         record_type = self.konveyor.get("recordtype1")
