@@ -341,8 +341,11 @@ def assets_bulk_write(
                 if custom is not None and record[custom] is not None:
                     record[custom] = Jsonb(record[custom])
                 copy.write_row(record)
-        cursor.execute(f"ANALYZE inventory_asset_staging ({', '.join(NATURAL_KEYS)})")
-        _match_natural_keys(cursor, engagement.pk)
+        # An engagement without assets (the first batch of its first import) has nothing to match.
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM inventory_asset WHERE engagement_id = %s)", [engagement.pk])
+        if cursor.fetchone()[0]:
+            cursor.execute(f"ANALYZE inventory_asset_staging ({', '.join(NATURAL_KEYS)})")
+            _match_natural_keys(cursor, engagement.pk)
 
         updated = skipped = 0
         cursor.execute("SELECT count(*) FROM inventory_asset_staging WHERE asset_id IS NOT NULL")
