@@ -79,7 +79,9 @@ class RowStatus(models.TextChoices):
 class RawRecord(models.Model):
     """One data row as read from the file, keyed by header; written with COPY by the data_import phase."""
 
-    data_import = models.ForeignKey(DataImport, on_delete=models.CASCADE, related_name="records")
+    # No index of its own: rawrecord_row_unique (data_import, row_number) leads with it, and a 100,000-row import
+    # would maintain both for every row.
+    data_import = models.ForeignKey(DataImport, on_delete=models.CASCADE, related_name="records", db_index=False)
     row_number = models.PositiveIntegerField(help_text="row number as a spreadsheet shows it")
     values = models.JSONField(default=dict)
     # [{"column": header, "message": text}]

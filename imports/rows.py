@@ -13,7 +13,7 @@ from typing import Any, Final
 from imports.engine.fields import FIELDS_BY_KIND, Field, Kind
 from imports.engine.headers import squash
 from imports.engine.transforms import TransformError, Value, converter, is_empty
-from inventory.values import FieldValueError, clean_value
+from inventory.values import BIGINT_MAX, PERCENT_MAX, FieldValueError, clean_value
 
 # One of these makes an asset identifiable (issue 4: name, hostname, IP, external id; FQDN, serial, BIOS UUID too).
 ASSET_IDENTITY: Final = ("name", "hostname", "fqdn", "ip_address", "external_id", "serial_number", "bios_uuid")
@@ -22,6 +22,7 @@ MAX_PORT: Final = 65535
 CEILINGS: Final[dict[str, float]] = {"cpu_cores": 4096, "cpu_sockets": 1024, "cpu_logical": 8192, "disk_count": 10000}
 
 Issue = tuple[str | None, str]  # (column header or None for the row, message)
+_RECHECK: Final = object()  # a numeric cell the quick check could not pass: the full _cell decides
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,18 @@ class _Column:
     header: str
     field: Field
     convert: Callable[[str], Value]
+    # Numbers are checked again after converting (clean_value's ranges, CEILINGS, ports): the slower _cell.
+    checked: bool = False
+    vocabulary: bool = False
+
+    # Numbers: the converter plus the checks every ordinary value passes, in one call (see _quick_number).
+    quick: Callable[[str], Any] | None = None
+
+    def __post_init__(self) -> None:
+        self.checked = self.field.type in ("integer", "number")
+        self.vocabulary = self.field.type == "vocabulary"
+        if self.checked:
+            self.quick = _quick_number(self.field, self.convert)
 
 
 @dataclass
@@ -111,10 +124,23 @@ class RowConverter:
         """The row's canonical values (None for unknown) and what is wrong with it, by column."""
         result = RowResult(values={})
         values = result.values
-        for column in self.columns:
+        for column in self.columns:  # the hot loop of an import: text, lists and vocabularies inline
             raw = cells.get(column.header) or ""
-            value = self._cell(column, raw, result)
-            if column.field.type == "vocabulary":
+            if column.quick is not None:
+                try:
+                    value = column.quick(raw)
+                except (TransformError, FieldValueError):
+                    value = _RECHECK
+                if value is _RECHECK:
+                    value = self._cell(column, raw, result)
+            elif column.checked:
+                value = self._cell(column, raw, result)
+            else:
+                try:
+                    value = column.convert(raw)
+                except (TransformError, FieldValueError) as error:
+                    value = self._refused(column, error, result)
+            if column.vocabulary:
                 values[f"{column.field.name}_raw"] = raw.strip() or None
             values[column.field.name] = value
         for name, extra in self.summed.items():
@@ -141,11 +167,7 @@ class RowConverter:
             if target.type in ("integer", "number"):
                 value = clean_value(target, value)  # type: ignore[assignment]  # negative sizes, percentages above 100
         except (TransformError, FieldValueError) as error:
-            if target.type == "vocabulary":
-                result.warnings.append((column.header, f"{error}; {target.name} left unknown"))
-                return None
-            result.errors.append((column.header, f"{error} ({target.name})"))
-            return None
+            return self._refused(column, error, result)
         ceiling = CEILINGS.get(target.name)
         if ceiling is not None and isinstance(value, int | float) and value > ceiling:
             result.errors.append((column.header, f"{raw.strip()!r} is above {ceiling:g}, too many for {target.name}"))
@@ -154,6 +176,16 @@ class RowConverter:
             result.errors.append((column.header, f"{raw.strip()!r} is not a port (0 to {MAX_PORT})"))
             return None
         return value
+
+    @staticmethod
+    def _refused(column: _Column, error: Exception, result: RowResult) -> None:
+        """A cell the column cannot read: a warning for a vocabulary (left unknown), an error otherwise."""
+        target = column.field
+        if target.type == "vocabulary":
+            result.warnings.append((column.header, f"{error}; {target.name} left unknown"))
+            return None
+        result.errors.append((column.header, f"{error} ({target.name})"))
+        return None
 
     def _konveyor(self, cells: Mapping[str, str], result: RowResult) -> None:
         record_type = self.konveyor.get("recordtype1")
@@ -189,6 +221,32 @@ class RowConverter:
                 if not values.get(name):
                     column = next((c.header for c in self.columns if c.field.name == name), None)
                     result.errors.append((column, f"a connection needs a {name}"))
+
+
+def _quick_number(target: Field, convert: Callable[[str], Value]) -> Callable[[str], Any]:
+    """The converter of a numeric column followed by the checks _cell makes (clean_value's type and range, the
+    field's ceiling, ports), answering _RECHECK for anything but an ordinary value, which _cell then reads again
+    and reports: the same values and messages, without three calls per cell for the 99.9% that pass."""
+    highest = float(min(CEILINGS.get(target.name, BIGINT_MAX), MAX_PORT if target.name == "port" else BIGINT_MAX))
+    if target.type == "integer":
+
+        def quick(raw: str) -> Any:
+            value = convert(raw)
+            if value is None or (type(value) is int and 0 <= value <= highest):
+                return value
+            return _RECHECK
+
+        return quick
+    if target.unit == "pct":
+        highest = min(highest, PERCENT_MAX)
+
+    def quick_float(raw: str) -> Any:
+        value = convert(raw)
+        if value is None or (type(value) is float and 0 <= value <= highest):
+            return value
+        return _RECHECK
+
+    return quick_float
 
 
 def _has_errors_on(result: RowResult, names: Sequence[str]) -> bool:

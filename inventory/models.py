@@ -118,7 +118,9 @@ class Provenance(models.Model):
 
 
 class Asset(Provenance):
-    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="assets")
+    # No index of its own: asset_deleted (engagement, deleted_at) leads with it, and every index a bulk write
+    # maintains costs each of its rows (a 100,000-row import).
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="assets", db_index=False)
 
     name = models.TextField()
     hostname = text()
@@ -322,8 +324,10 @@ class LinkSource(models.TextChoices):
 
 
 class ApplicationAsset(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="asset_links")
-    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="application_links")
+    # Served by the unique (application, asset) and the (asset, application) indexes: no single-column ones to
+    # maintain for every link an import writes.
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="asset_links", db_index=False)
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="application_links", db_index=False)
     source = models.CharField(max_length=8, choices=LinkSource.choices, default=LinkSource.IMPORT)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -13,7 +13,9 @@ from migration_platform.pagination import PAGE_SIZES
 
 from .selectors import count_at_most
 
-COUNT_CAP = 10_000
+# Counting 1,001 rows costs under a millisecond, 10,001 about 12 ms (60 ms on a loaded machine) on every page:
+# above a thousand results (40 pages of 25) the planner's "about N" is as useful to a person.
+COUNT_CAP = 1_000
 
 
 class CappedCountPaginator(Paginator):

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, OrderBy, Prefetch, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models import Count, F, OrderBy, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Concat, Lower
 
 from engagements.models import Engagement
 
@@ -59,6 +59,11 @@ ASSET_LIST_COLUMNS = (
     "updated_at",
 )
 
+
+# A text search expected to match at most this many assets is sorted after the trigram index found them, never by
+# walking the name index: matches that sort late by name (an IP range whose hosts are named in order) made that
+# walk read 66,000 of 100,000 assets (135 ms) for 25 rows. Above it, matches are dense enough for the walk.
+SEARCH_SORTED_AFTER = 5_000
 
 # Sorts an index serves as it is stored: biggest first with unknowns last; ascending reads it backwards
 # (unknowns first). Names are never empty, so their index serves both ways.
@@ -119,9 +124,20 @@ def asset_list(
         qs = qs.filter(quality_score__gte=quality_min)
     if quality_max is not None:
         qs = qs.filter(quality_score__lte=quality_max)
-    _, ordering = _ordering(ASSET_SORTS, sort)
+    sort, ordering = _ordering(ASSET_SORTS, sort)
+    if term and sort.lstrip("-") == "name" and planned_rows(qs) <= SEARCH_SORTED_AFTER:
+        # The same order through an expression no index serves: the planner reads the matches, then sorts them.
+        by_name = Lower(Concat("name", Value("")))
+        descending = sort.startswith("-")
+        ordering = [by_name.desc() if descending else by_name.asc(), F("pk").desc() if descending else F("pk").asc()]
     applications = Prefetch("applications", queryset=Application.objects.only("id", "name", "engagement_id"))
     return qs.order_by(*ordering).prefetch_related(applications)
+
+
+def planned_rows(queryset: QuerySet[Any]) -> int:
+    """The planner's estimate of the rows a queryset returns (an EXPLAIN: planning only, about a millisecond)."""
+    plan = json.loads(queryset.order_by().explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def asset_table(**filters: Any) -> QuerySet[Asset]:
@@ -303,9 +319,7 @@ def count_at_most(queryset: QuerySet[Any], cap: int) -> Counted:
     exact = queryset.order_by()[: cap + 1].count()
     if exact <= cap:
         return Counted(exact, False)
-    plan = json.loads(queryset.order_by().explain(format="json"))
-    estimate = int(plan[0]["Plan"]["Plan Rows"])
-    return Counted(max(estimate, exact), True)
+    return Counted(max(planned_rows(queryset), exact), True)
 
 
 def import_quality(*, source_import_id: int) -> float | None:

@@ -115,3 +115,13 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(team: Team, engagemen
     few = queries()
     write(engagement, [server(f"k{n}", application=[f"Other{n}"]) for n in range(22)])
     assert queries() == few
+
+
+def test_a_search_lists_its_matches_in_name_order_either_way(team: Team, engagement: Engagement) -> None:
+    # A search expected to match few assets is sorted after the trigram index found them (selectors.asset_list):
+    # the order must be the name index's, case-insensitive, ties by id.
+    hosts = ["delta", "Alpha", "charlie", "Bravo", "alpha"]
+    write(engagement, [server(n, hostname=f"h{i}", ip_address=[f"10.1.2.{i}"]) for i, n in enumerate(hosts)])
+    write(engagement, [server("echo", ip_address=["10.9.9.9"])])
+    assert names(page(team, engagement, "q=10.1.2")) == ["Alpha", "alpha", "Bravo", "charlie", "delta"]
+    assert names(page(team, engagement, "q=10.1.2&sort=-name")) == ["delta", "charlie", "Bravo", "alpha", "Alpha"]

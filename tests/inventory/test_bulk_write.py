@@ -146,3 +146,17 @@ def test_soft_deleted_assets_match_and_stay_deleted(engagement: Engagement) -> N
     assert second.updated == 1 and second.asset_ids == first.asset_ids
     asset = Asset.objects.get(pk=first.asset_ids[0])
     assert asset.deleted_at is not None and asset.memory_mb == 512
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+def test_list_values_with_quotes_backslashes_braces_and_null_come_back_as_written(
+    engagement: Engagement, trusted: bool
+) -> None:
+    # Lists are staged as PostgreSQL array literals written by hand: quoting must survive every special character.
+    tags = ['say "hi"', "back\\slash", "{brace}", "two words", "tab\there", "ünï"]
+    if trusted:  # the validated path reads "NULL" as an empty cell; a typed row keeps it as a word
+        tags.append("NULL")
+    result = write(engagement, [server("Web01", tags=tags, application=['Billing \\ "North"'])], trusted=trusted)
+    asset = Asset.objects.get(pk=result.asset_ids[0])
+    assert asset.tags == tags
+    assert asset.application == ['Billing \\ "North"']
