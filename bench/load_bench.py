@@ -96,6 +96,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--web", type=int, default=2, help="daphne processes the users are split between")
     parser.add_argument("--assets", type=int, default=100_000, help="assets of the seeded client")
     parser.add_argument("--fresh", action="store_true", help="drop the seeded client and seed it again")
+    parser.add_argument(
+        "--skip", action="append", default=[], metavar="LABEL", help="leave out a page of the mix (repeatable)"
+    )
     parser.add_argument("--drive", metavar="CONFIG", help=argparse.SUPPRESS)  # the locust process (internal)
     return parser.parse_args(argv)
 
@@ -201,6 +204,11 @@ def seed(*, assets: int, users: int, fresh: bool) -> dict[str, Any]:
     }
 
 
+def chosen_pages(config: dict[str, Any]) -> list[tuple[str, int, str, str, str]]:
+    """PAGES without those the run was told to skip."""
+    return [page for page in PAGES if page[0] not in config.get("skip", [])]
+
+
 def profile_pages(config: dict[str, Any]) -> None:
     """Each page alone, through Django's test client in this process: its time and database queries without load,
     to tell a page's own cost from queueing under load."""
@@ -216,7 +224,7 @@ def profile_pages(config: dict[str, Any]) -> None:
     api = HttpClient(HTTP_HOST=config["host"], HTTP_AUTHORIZATION=f"Token {account['token']}")
     rng = random.Random(1)
     print("  each page alone (median of 3 after a warm-up; Django test client, no load from this bench):")
-    for label, _, kind, template, _ in PAGES:
+    for label, _, kind, template, _ in chosen_pages(config):
         timings, queries, status = [], 0, 200
         for attempt in range(4):
             path, _ = fill(template, "", config, rng)
@@ -296,6 +304,8 @@ def report(results: dict[str, Any], *, users: int, web: int, assets: int) -> boo
         f"\nload bench: {users} signed-in users (think time 1-5 s) over {web} daphne processes,"
         f" a client with {assets:,} assets, {results['seconds']:.0f} s measured"
     )
+    if results["skipped"]:
+        print(f"  left out of the mix: {', '.join(results['skipped'])}")
     load = os.getloadavg()
     print(f"  machine load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} cores)")
     signin = results["sign_in"]
@@ -327,7 +337,12 @@ def report(results: dict[str, Any], *, users: int, web: int, assets: int) -> boo
 
 def orchestrate(args: argparse.Namespace) -> int:
     ensure_database()
+    unknown = sorted(set(args.skip) - {page[0] for page in PAGES})
+    if unknown:
+        print(f"--skip: no page is labelled {', '.join(map(repr, unknown))}", file=sys.stderr)
+        return 2
     config = seed(assets=args.assets, users=args.users, fresh=args.fresh)
+    config["skip"] = args.skip
     profile_pages(config)
     web = start_web(args.web)
     try:

@@ -20,7 +20,7 @@ from locust import HttpUser, between, task
 from locust.clients import HttpSession
 from locust.env import Environment
 
-from bench.load_bench import PAGES, fill
+from bench.load_bench import chosen_pages, fill
 
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CONFIG: dict[str, Any] = {}
@@ -71,7 +71,7 @@ class Consultant(HttpUser):
     @task
     def browse(self) -> None:
         """One request of the mix in PAGES, chosen by weight; a non-200 or an answer without its marker is an error."""
-        label, _, kind, template, expected = random.choices(PAGES, weights=WEIGHTS)[0]
+        label, _, kind, template, expected = self.rng.choices(MIX, weights=[page[1] for page in MIX])[0]
         path, marker = fill(template, expected, CONFIG, self.rng)
         session = self.api if kind == "api" else self.client
         headers = {"HX-Request": "true"} if kind == "htmx" else {}
@@ -86,7 +86,7 @@ class Consultant(HttpUser):
                 answer.success()
 
 
-WEIGHTS = [weight for _, weight, *_ in PAGES]
+MIX: list[tuple[str, int, str, str, str]] = []
 SIGN_INS: list[tuple[float, str]] = []
 TIMINGS: dict[str, list[float]] = {}
 ERRORS: dict[str, int] = {}
@@ -123,6 +123,7 @@ def summary(name: str, values: list[float], errors: int) -> dict[str, Any]:
 def drive(config_path: Path) -> int:
     """Spawn the users, wait until all have signed in, measure for the configured time, write results.json."""
     CONFIG.update(json.loads(config_path.read_text()))
+    MIX.extend(chosen_pages(CONFIG))
     users, seconds = int(CONFIG["users"]), float(CONFIG["seconds"])
     environment = Environment(user_classes=[Consultant])
     environment.events.request.add_listener(record)
@@ -149,6 +150,7 @@ def drive(config_path: Path) -> int:
     sign_in_times = [t for t, _ in SIGN_INS]
     results = {
         "seconds": elapsed,
+        "skipped": CONFIG.get("skip", []),
         "pages": pages,
         "overall": summary("overall", everything, failed),
         "sign_in": {
