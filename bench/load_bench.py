@@ -324,6 +324,14 @@ def report(results: dict[str, Any], *, users: int, web: int, assets: int) -> boo
         f" {overall['p95']:>7.0f} {overall['p99']:>7.0f} {overall['max']:>7.0f}"
     )
     print(f"  throughput {overall['count'] / results['seconds']:.1f} requests/s")
+    if overall["count"]:
+        # CPU time is what a busy shared machine distorts least: it tells the capacity of a quiet one.
+        per_request = results["web_cpu_seconds"] * 1000 / overall["count"]
+        cores = os.cpu_count() or 1
+        print(
+            f"  web processes' CPU (user + system) per request: {per_request:.0f} ms, so {cores} cores serve at most"
+            f" about {cores * 1000 / per_request:.0f} requests/s (PostgreSQL's share not counted)"
+        )
     for error in results["error_samples"]:
         print(f"  error: {error}")
     met = overall["p95"] < GOAL_P95_MS and overall["errors"] == 0 and signin["errors"] == 0
@@ -346,7 +354,8 @@ def orchestrate(args: argparse.Namespace) -> int:
     profile_pages(config)
     web = start_web(args.web)
     try:
-        config.update(ports=[port for port, _ in web], users=args.users, seconds=args.seconds)
+        config.update(ports=[port for port, _ in web], pids=[process.pid for _, process in web])
+        config.update(users=args.users, seconds=args.seconds)
         with tempfile.TemporaryDirectory(prefix="load_bench") as folder:
             config_path = Path(folder) / "config.json"
             config_path.write_text(json.dumps(config))

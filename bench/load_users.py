@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import gevent
+import psutil
 from locust import HttpUser, between, task
 from locust.clients import HttpSession
 from locust.env import Environment
@@ -132,11 +133,14 @@ def drive(config_path: Path) -> int:
     deadline = time.monotonic() + 120
     while len(SIGN_INS) < users and time.monotonic() < deadline:
         gevent.sleep(0.1)
+    web = [psutil.Process(pid) for pid in CONFIG["pids"]]
+    cpu_before = sum(sum(process.cpu_times()[:2]) for process in web)
     MEASURING["on"] = True
     started = time.monotonic()
     gevent.sleep(seconds)
     MEASURING["on"] = False
     elapsed = time.monotonic() - started
+    web_cpu = sum(sum(process.cpu_times()[:2]) for process in web) - cpu_before
     runner.quit()
 
     pages = []
@@ -151,6 +155,7 @@ def drive(config_path: Path) -> int:
     results = {
         "seconds": elapsed,
         "skipped": CONFIG.get("skip", []),
+        "web_cpu_seconds": web_cpu,
         "pages": pages,
         "overall": summary("overall", everything, failed),
         "sign_in": {
