@@ -83,8 +83,9 @@ def fill(path: str, marker: str, config: dict[str, Any], rng: random.Random) -> 
         "host": f"srv{rng.randrange(config['assets']):06d}",
         "application": rng.choice(config["applications"]),
         "filter": rng.choice(FILTERS),
-        "table_page": rng.randint(2, max(2, config["assets"] // 25)),  # the table shows 25 a page
-        "api_page": rng.randint(1, max(1, config["assets"] // 50)),  # the API 50
+        # People page through the first few pages of the table (25 rows each) and now and then jump far.
+        "table_page": rng.randint(2, 10) if rng.random() < 0.9 else rng.randint(2, max(2, config["assets"] // 25)),
+        "api_page": rng.randint(1, max(1, config["assets"] // 50)),  # an integration walks all pages (50 rows each)
     }
     return path.format(**values), marker.format(**values)
 
