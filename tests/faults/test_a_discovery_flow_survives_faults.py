@@ -101,6 +101,8 @@ def test_a_discovery_flow_survives_a_killed_worker_a_redis_restart_and_a_failing
             timeout=90,
             what="the watchdog to retry the inventory phase on the new worker",
         )
+        with schema_context(schema):
+            assert Flow.objects.get(pk=flow_id).status == FlowStatus.RUNNING  # Redis goes away in the middle of it
         stack.redis.kill()
         time.sleep(2)
         stack.redis.start()
