@@ -7,7 +7,8 @@ What it does, as a deployment would see it:
 1. seeds a client of its own in the database DATABASE_URL names (created if missing): an engagement with
    100,000 generated assets written by COPY (`inventory.services.assets_bulk_write`, the generator of
    bench/inventory_bench.py), 400 applications with dependencies, and one analyst per simulated user, each with
-   an API token. A later run reuses that client when it has the same number of assets (`--fresh` re-seeds).
+   an API token; then ANALYZE, as autovacuum would. A later run reuses that client when it has the same number of
+   assets (`--fresh` re-seeds).
 2. starts `--web` daphne processes (default 2) on free ports, with the production defaults (DEBUG off);
 3. runs locust as a library, headless, in a process of its own (gevent patches the standard library, which
    must not happen under Django): each user signs in through the real sign-in page (CSRF token, session
@@ -132,14 +133,14 @@ def seed(*, assets: int, users: int, fresh: bool) -> dict[str, Any]:
 
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
-    from django.db import connections
+    from django.db import connection, connections
     from django_tenants.utils import schema_context
 
     from accounts.models import ApiToken, User
     from accounts.services import api_token_create
     from bench.inventory_bench import generated_rows
     from engagements.models import Engagement
-    from inventory.models import Application, ApplicationDependency, Asset
+    from inventory.models import Application, ApplicationAsset, ApplicationDependency, Asset
     from inventory.services import assets_bulk_write
     from tenants.models import Client, Membership
     from tenants.roles import Role
@@ -189,6 +190,12 @@ def seed(*, assets: int, users: int, fresh: bool) -> dict[str, Any]:
     keys = [api_token_create(user=user, name="load bench")[1] for user in people]
 
     with schema_context(SLUG):
+        # Planner statistics, as autovacuum gathers them on a production server within a minute of a big write
+        # (this machine's shared PostgreSQL runs with autovacuum off; without them the application table takes
+        # seconds instead of a tenth of one).
+        with connection.cursor() as cursor:
+            for model in (Asset, Application, ApplicationAsset, ApplicationDependency):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
         ids = Asset.objects.filter(engagement=engagement).order_by("pk").values_list("pk", flat=True)
         first_asset, last_asset = ids.first(), ids.last()
         applications = list(
