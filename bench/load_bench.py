@@ -2,6 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/load_f2_bench REDIS_URL=redis://127.0.0.1:6379/11 \
         .venv/bin/python bench/load_bench.py [--users 50 --seconds 60 --web 2 --assets 100000 --fresh]
+        [--skip "API applications list" ...]
 
 What it does, as a deployment would see it:
 1. seeds a client of its own in the database DATABASE_URL names (created if missing): an engagement with
@@ -9,7 +10,9 @@ What it does, as a deployment would see it:
    bench/inventory_bench.py), 400 applications with dependencies, and one analyst per simulated user, each with
    an API token; then ANALYZE, as autovacuum would. A later run reuses that client when it has the same number of
    assets (`--fresh` re-seeds).
-2. starts `--web` daphne processes (default 2) on free ports, with the production defaults (DEBUG off);
+2. times each page alone (Django's test client, no load) and counts its queries, to tell a page's own cost from
+   queueing; then starts `--web` daphne processes (default 2) on free ports, with the production defaults
+   (DEBUG off);
 3. runs locust as a library, headless, in a process of its own (gevent patches the standard library, which
    must not happen under Django): each user signs in through the real sign-in page (CSRF token, session
    cookie) of one web process (users are split between the processes), then, with a think time of 1 to 5 s
@@ -17,7 +20,8 @@ What it does, as a deployment would see it:
    htmx paging, asset and application pages, the dependency graph, flows and imports) and calls the API with
    its token. Every answer must be a 200 with the expected content, else it counts as an error.
 4. once every user has signed in, the figures are reset and measured for `--seconds`: p50/p95/p99 per page and
-   overall, throughput, errors. Sign-in (a deliberately slow password hash) is reported apart.
+   overall, throughput, errors, and the web processes' CPU time per request (the figure a busy shared machine
+   distorts least). Sign-in (a deliberately slow password hash) is reported apart.
 
 Goal (issue 6): p95 under 200 ms overall and no errors. Exit code 1 when the goal is not met.
 Python clients cannot resolve *.localhost: requests go to 127.0.0.1:<port> with a Host header.
