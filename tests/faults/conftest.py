@@ -8,6 +8,7 @@ Nothing here touches the shared Redis: every process the tests start is given th
 from __future__ import annotations
 
 import contextlib
+import csv
 import json
 import os
 import secrets
@@ -24,9 +25,12 @@ from typing import Any
 
 import pytest
 from celery import Celery
+from django_tenants.utils import schema_context
 from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
 
+from flows.models import PhaseRun
+from imports.models import DataImport
 from tests.conftest import ROOT, free_port
 
 # Short leases so a dead worker is noticed within seconds; the watchdog's sweep (sent by beat) every second.
@@ -196,12 +200,17 @@ class Stack:
         self.commands.append(process)
         return process
 
-    def finish(self, command: subprocess.Popen[str], *, timeout: float) -> dict[str, Any]:
-        """Supervise the workers until the command ends; its JSON result (the last line it printed)."""
+    def wait(self, command: subprocess.Popen[str], *, timeout: float) -> tuple[int, str, str]:
+        """Supervise the workers until the command ends: its exit code, stdout and stderr."""
         self.supervise(lambda: command.poll() is not None, timeout=timeout)
         out, _ = command.communicate(timeout=10)
         log = self.media.parent / f"command-{self.commands.index(command)}.err"
-        assert command.returncode == 0, f"exit {command.returncode}: {log.read_text()[-3000:]} {out[-1000:]}"
+        return command.returncode, out, log.read_text()
+
+    def finish(self, command: subprocess.Popen[str], *, timeout: float) -> dict[str, Any]:
+        """Supervise the workers until the command ends; its JSON result (the last line it printed)."""
+        code, out, err = self.wait(command, timeout=timeout)
+        assert code == 0, f"exit {code}: {err[-3000:]} {out[-1000:]}"
         return dict(json.loads(out.strip().splitlines()[-1]))
 
     def stop(self) -> None:
@@ -246,3 +255,32 @@ def live_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """Database access for a test whose rows are read and written by other processes (committed at once)."""
     with django_db_blocker.unblock():
         yield
+
+
+HEADERS = ["Server Name", "IP Address", "Memory (GB)", "CPU Cores", "Operating System", "Environment", "Rack Slot"]
+SYSTEMS = ["Windows Server 2019", "Red Hat Enterprise Linux 8", "Ubuntu 22.04", "AIX 7.2"]
+
+
+def server_file(path: Path, *, prefix: str, subnet: int, rows: int) -> list[str]:
+    """A server list whose names start with `prefix`, with addresses in 10.<subnet>.0.0/16 (an address is a natural
+    key too); 'Rack Slot' matches no field, so the AI is asked about it."""
+    names = [f"{prefix}{n:05d}" for n in range(rows)]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADERS)
+        for n, name in enumerate(names):
+            ip = f"10.{subnet}.{n // 256 % 256}.{n % 256}"
+            writer.writerow(
+                [name, ip, [4, 8, 16][n % 3], [2, 4][n % 2], SYSTEMS[n % 4], "Prod", f"R{n % 40}-U{n % 42}"]
+            )
+    return names
+
+
+def import_of(schema: str, name: str) -> DataImport | None:
+    with schema_context(schema):
+        return DataImport.objects.filter(original_name=name).exclude(flow=None).first()
+
+
+def phase(schema: str, flow_id: int, name: str) -> PhaseRun:
+    with schema_context(schema):
+        return PhaseRun.objects.get(flow_id=flow_id, name=name)

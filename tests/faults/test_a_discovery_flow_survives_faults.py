@@ -9,7 +9,6 @@ run as `manage.py import_inventory --approve` in processes of their own, as an o
 
 from __future__ import annotations
 
-import csv
 import secrets
 import time
 from pathlib import Path
@@ -26,35 +25,7 @@ from inventory.models import Asset
 from tests.ai.stub_llm import StubLLM
 from tests.factories import Team
 
-from .conftest import Stack, wait_for
-
-HEADERS = ["Server Name", "IP Address", "Memory (GB)", "CPU Cores", "Operating System", "Environment", "Rack Slot"]
-SYSTEMS = ["Windows Server 2019", "Red Hat Enterprise Linux 8", "Ubuntu 22.04", "AIX 7.2"]
-
-
-def server_file(path: Path, *, prefix: str, subnet: int, rows: int) -> list[str]:
-    """A server list whose names start with `prefix`, with addresses in 10.<subnet>.0.0/16 (an address is a natural
-    key too); 'Rack Slot' matches no field, so the AI is asked about it."""
-    names = [f"{prefix}{n:05d}" for n in range(rows)]
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(HEADERS)
-        for n, name in enumerate(names):
-            ip = f"10.{subnet}.{n // 256 % 256}.{n % 256}"
-            writer.writerow(
-                [name, ip, [4, 8, 16][n % 3], [2, 4][n % 2], SYSTEMS[n % 4], "Prod", f"R{n % 40}-U{n % 42}"]
-            )
-    return names
-
-
-def import_of(schema: str, name: str) -> DataImport | None:
-    with schema_context(schema):
-        return DataImport.objects.filter(original_name=name).exclude(flow=None).first()
-
-
-def phase(schema: str, flow_id: int, name: str) -> PhaseRun:
-    with schema_context(schema):
-        return PhaseRun.objects.get(flow_id=flow_id, name=name)
+from .conftest import Stack, import_of, phase, server_file, wait_for
 
 
 def test_a_discovery_flow_survives_a_killed_worker_a_redis_restart_and_a_failing_llm(
