@@ -77,6 +77,7 @@ TENANT_APPS = [
     "flows",
     "inventory",
     "imports",
+    "assessments",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
