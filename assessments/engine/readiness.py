@@ -181,3 +181,14 @@ def _size_findings(server: ServerFacts, target_cloud: str, cloud: str) -> list[t
     if basis == "performance" and (vcpu or 0) <= prices.largest_vcpu and (needed_gb or 0) <= prices.largest_memory_gb:
         return [(READY_WITH_CONDITIONS, f"{kind} with {size}: fits only right-sized by its utilisation")]
     return [(NOT_READY, f"{kind} with {size}: no instance type that large on {cloud} (price list)")]
+
+
+def needs_specialist_platform(server: ServerFacts) -> bool:
+    """Whether the server runs a platform no target cloud offers as a VM (AIX, Solaris, z/OS, SPARC, POWER ...)."""
+    architecture = " ".join(filter(None, [server.os_architecture, server.os_name]))
+    if _NON_X86.search(architecture):
+        return True
+    os = parse_os(server.os_name, server.os_version)
+    if os is not None:
+        return os.product in SPECIALIST_OS
+    return server.os_family == "unix" or bool(re.search(r"unix|aix|solaris|hp-?ux", server.os_name or "", re.I))

@@ -3,7 +3,8 @@
 Every operating system (per server) and every stack entry of the application (languages, frameworks,
 databases, middleware) is read by ``versions.parse_component`` and judged, one item per component and
 version with the worst status that applies:
-- ``end_of_life`` (severity high): the catalogue's end of standard support is before today;
+- ``end_of_life``: the catalogue's end of standard support is before today (severity high; medium while the
+  vendor still sells extended support for it);
 - ``end_of_support_soon`` (medium): it falls within the next 12 months;
 - ``below_minimum`` (medium): older than the engagement's minimum standard for that component (RHEL-compatible
   distributions are held to the RHEL standard; .NET Framework, ASP.NET Web Forms and desktop Windows fall short
@@ -115,16 +116,18 @@ def _judge_cached(
     statuses: list[str] = []
     reasons: list[str] = []
     eol_date: date | None = None
+    extended_active = False
     entry = lookup(product, version) if version else None
     if entry is not None and entry.end_of_support is not None:
         eol_date = entry.end_of_support
         extended = ""
-        if entry.extended_support and entry.extended_support >= today:
+        extended_active = bool(entry.extended_support and entry.extended_support >= today)
+        if extended_active:
             extended = f", paid extended support until {entry.extended_support}"
         as_of = f"catalogue of {catalogue_date()}"
         if entry.end_of_support < today:
             statuses.append(END_OF_LIFE)
-            reasons.append(f"{display} has been out of support since {entry.end_of_support}{extended} ({as_of})")
+            reasons.append(f"{display} has been out of standard support since {entry.end_of_support}{extended} ({as_of})")
         elif entry.end_of_support - today <= SOON:
             statuses.append(END_OF_SUPPORT_SOON)
             reasons.append(f"{display} support ends on {entry.end_of_support}{extended} ({as_of})")
@@ -144,7 +147,8 @@ def _judge_cached(
         return None
     status = min(statuses, key=DEBT_STATUSES.index)
     reason = "; ".join(reasons)
-    return DebtItem(category, product, version, status, SEVERITY_OF[status], eol_date, reason[0].upper() + reason[1:])
+    severity = "medium" if status == END_OF_LIFE and extended_active else SEVERITY_OF[status]
+    return DebtItem(category, product, version, status, severity, eol_date, reason[0].upper() + reason[1:])
 
 
 def _older(product: str, version: str, standard_text: str) -> bool:
