@@ -29,6 +29,7 @@ urlpatterns = [
     path("engagements/", include("engagements.urls")),
     path("engagements/<int:engagement_pk>/inventory/", include("inventory.urls")),
     path("engagements/<int:engagement_pk>/imports/", include("imports.urls")),
+    path("engagements/<int:engagement_pk>/assessment/", include("assessments.urls")),
     path("", include("ai.urls")),
     path("", include("flows.urls")),
     path("people/", tenant_views.people_view, name="people"),
