@@ -10,10 +10,10 @@ the rule, the facts it read and the points it moved:
 - RETIRE-NO-USERS: zero users in any other lifecycle but ``invest`` -> retire +40.
 - RETIRE-POWERED-OFF: every server powered off -> retire +25.
 - NO-INVESTMENT: lifecycle ``sunset`` or ``retire`` -> rehost -30, replatform -40, refactor -60, repurchase -30.
-- REPURCHASE-SAAS-REPLACEABLE: type ``saas_replaceable`` -> repurchase +90.
+- REPURCHASE-SAAS-REPLACEABLE: type ``saas_replaceable`` -> repurchase +110 (the user's own judgement).
 - REPURCHASE-KNOWN-SAAS: a COTS product with a known SaaS offer (Siebel, Dynamics CRM, Exchange, SharePoint,
   PeopleSoft, Remedy, Jira Server, ...) -> repurchase +85; a COTS application of a category SaaS serves well
-  (CRM, e-mail, HR, service desk, ...) -> repurchase +60; a custom application of such a category -> +15.
+  (CRM, e-mail, HR, service desk, ...) -> repurchase +75; a custom application of such a category -> +15.
 - VENDOR-CODE: COTS or SaaS-replaceable -> refactor -40 (the vendor owns the code).
 - SPECIALIST-PLATFORM: a server on AIX, Solaris, HP-UX, IBM i, z/OS or a non-x86 architecture -> rehost -40,
   retain +35, replatform +10, refactor +15 for custom code.
@@ -277,13 +277,13 @@ def recommend(
     match = saas_match(app)
     if app_type == "saas_replaceable":
         offers = f" ({match[1]})" if match else ""
-        scores.fire("REPURCHASE-SAAS-REPLACEABLE", f"type is saas_replaceable{offers}", repurchase=90)
+        scores.fire("REPURCHASE-SAAS-REPLACEABLE", f"type is saas_replaceable{offers}", repurchase=110)
     elif match and app_type == "cots":
         what, offers, named = match
         if named:
             scores.fire("REPURCHASE-KNOWN-SAAS", f"COTS product {what} has SaaS offers: {offers}", repurchase=85)
         else:
-            scores.fire("REPURCHASE-KNOWN-SAAS", f"COTS {what} application, served by SaaS: {offers}", repurchase=60)
+            scores.fire("REPURCHASE-KNOWN-SAAS", f"COTS {what} application, served by SaaS: {offers}", repurchase=75)
     elif match and custom:
         scores.fire("REPURCHASE-KNOWN-SAAS", f"custom {match[0]} application; SaaS exists: {match[1]}", repurchase=15)
     if app_type in ("cots", "saas_replaceable"):

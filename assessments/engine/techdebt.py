@@ -127,7 +127,9 @@ def _judge_cached(
         as_of = f"catalogue of {catalogue_date()}"
         if entry.end_of_support < today:
             statuses.append(END_OF_LIFE)
-            reasons.append(f"{display} has been out of standard support since {entry.end_of_support}{extended} ({as_of})")
+            reasons.append(
+                f"{display} has been out of standard support since {entry.end_of_support}{extended} ({as_of})"
+            )
         elif entry.end_of_support - today <= SOON:
             statuses.append(END_OF_SUPPORT_SOON)
             reasons.append(f"{display} support ends on {entry.end_of_support}{extended} ({as_of})")
