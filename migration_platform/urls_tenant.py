@@ -20,6 +20,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("flows.api.urls")),
     path("", include("inventory.api.urls")),
     path("", include("imports.api.urls")),
+    path("", include("assessments.api.urls")),
     path("", include(api_router.urls)),
 ]
 
