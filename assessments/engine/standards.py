@@ -37,7 +37,7 @@ DEFAULT_STANDARDS: tuple[Standard, ...] = (
 # Products judged against another product's standard (same release numbering).
 STANDARD_OF: dict[str, str] = {"centos": "rhel", "oracle_linux": "rhel", "rocky": "rhel", "almalinux": "rhel"}
 # Products that fall short of a successor's standard whatever their version (the standard names the successor).
-SUPERSEDED_BY: dict[str, str] = {"dotnet_framework": "dotnet", "windows": "windows_server"}
+SUPERSEDED_BY: dict[str, str] = {"dotnet_framework": "dotnet", "aspnet_webforms": "dotnet", "windows": "windows_server"}
 
 
 def standards_by_component(standards: list[Standard] | tuple[Standard, ...]) -> dict[str, Standard]:
