@@ -69,13 +69,29 @@ class WavePlan:
 def move_groups(app_ids: Iterable[int], edges: Iterable[tuple[int, int]]) -> dict[int, int]:
     """Each application's move group (1, 2, ... in dependency order); a dependency cycle is one group."""
     nodes = list(dict.fromkeys(app_ids))
-    position = {node: i for i, node in enumerate(nodes)}
-    adjacency: list[list[int]] = [[] for _ in nodes]
+    adjacency, _ = _index_edges({node: i for i, node in enumerate(nodes)}, edges)
+    component = _strong_components(adjacency)
+    return {node: component[i] for i, node in enumerate(nodes)}
+
+
+def _index_edges(
+    position: dict[int, int], edges: Iterable[tuple[int, int]]
+) -> tuple[list[list[int]], list[tuple[int, int]]]:
+    """Adjacency lists by position, and the edges kept (both ends known, no self-loop)."""
+    adjacency: list[list[int]] = [[] for _ in range(len(position))]
+    kept: list[tuple[int, int]] = []
+    get = position.get
     for source, target in edges:
-        s, t = position.get(source), position.get(target)
+        s, t = get(source), get(target)
         if s is not None and t is not None and s != t:
             adjacency[s].append(t)
-    count = len(nodes)
+            kept.append((source, target))
+    return adjacency, kept
+
+
+def _strong_components(adjacency: list[list[int]]) -> list[int]:
+    """Tarjan's strongly connected components without recursion; numbered 1, 2, ... dependencies first."""
+    count = len(adjacency)
     index = [-1] * count
     low = [0] * count
     on_stack = [False] * count
@@ -121,7 +137,7 @@ def move_groups(app_ids: Iterable[int], edges: Iterable[tuple[int, int]]) -> dic
                     component[w] = groups
                     if w == v:
                         break
-    return {node: component[i] for i, node in enumerate(nodes)}
+    return component
 
 
 def broken_dependencies(assignment: dict[int, int], edges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -211,20 +227,22 @@ def plan_waves(
     for app_id, wave in pins.items():
         if wave < 1:
             raise ValueError(f"Pin of {by_id[app_id].name}: wave {wave} does not exist (waves start at 1)")
-    edges = [(s, t) for s, t in edges if s in by_id and t in by_id and s != t]
-    group_of = move_groups(by_id, edges)
+    ids = list(by_id)
+    position = {app_id: i for i, app_id in enumerate(ids)}
+    adjacency, edges = _index_edges(position, edges)
+    component = _strong_components(adjacency)
+    group_of = dict(zip(ids, component, strict=True))
     warnings: list[str] = []
 
     members: dict[int, list[int]] = {}
-    for app in apps:
-        members.setdefault(group_of[app.id], []).append(app.id)
-    depends_on: dict[int, list[int]] = {}
-    for source, target in edges:
-        depends_on.setdefault(source, []).append(target)
+    for app_id, group in group_of.items():
+        members.setdefault(group, []).append(app_id)
     group_deps: dict[int, set[int]] = {group: set() for group in members}
-    for source, target in edges:
-        if group_of[source] != group_of[target]:
-            group_deps[group_of[source]].add(group_of[target])
+    for s, targets in enumerate(adjacency):
+        group = component[s]
+        for t in targets:
+            if component[t] != group:
+                group_deps[group].add(component[t])
 
     waves = _Waves(max_servers_per_wave)
     wave_of: dict[int, int] = {}
@@ -269,9 +287,10 @@ def plan_waves(
         unplaced_set = set(unplaced)
         earliest = first_regular
         for app_id in unplaced:
-            for target in depends_on.get(app_id, ()):
-                if target not in unplaced_set:
-                    earliest = max(earliest, wave_of[target])
+            for t in adjacency[position[app_id]]:
+                target = ids[t]
+                if target not in unplaced_set and wave_of[target] > earliest:
+                    earliest = wave_of[target]
         servers = sum(by_id[a].servers for a in unplaced)
         if servers > max_servers_per_wave:
             number = waves.first_empty(earliest)
