@@ -39,7 +39,8 @@ def end_of_life_lookup(product: str, version: str) -> str:
     entry = lookup(product, version)
     if entry is None:
         return f"{product} {version} is not in the catalogue."
-    return str(entry)
+    extended = f", extended support until {entry.extended_support}" if entry.extended_support else ""
+    return f"{entry.label} {entry.cycle}: end of support {entry.end_of_support or 'not announced'}{extended}."
 
 
 def _check(answer: SixRAnswer, inputs: Mapping[str, Any]) -> str | None:

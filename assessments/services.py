@@ -88,14 +88,13 @@ def _role_of(user: User | None) -> str | None:
     """The user's role in the client whose schema is current (a superuser counts as a client admin)."""
     if user is None:
         return None
+    from tenants.db import current_schema
+    from tenants.models import Membership
+
     if user.is_superuser:
         return Role.CLIENT_ADMIN
-    from tenants.selectors import role_for
-
-    client = getattr(connection, "tenant", None)
-    if client is None:
-        return None
-    return role_for(user=user, client=client)
+    membership = Membership.objects.filter(user=user, client__schema_name=current_schema()).only("role").first()
+    return membership.role if membership else None
 
 
 def _require_role(user: User | None, role: str, what: str) -> None:
