@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from .catalogue import lookup
 from .facts import ServerFacts
@@ -62,6 +63,7 @@ OLDEST_BOOTABLE = {
 }
 LARGE_STORAGE_GB = 16 * 1024
 _NON_X86 = re.compile(r"sparc|power|ppc|itanium|ia-?64|s390", re.IGNORECASE)
+_POWERED_OFF = re.compile(r"off|stopped|suspended", re.IGNORECASE)
 _32_BIT = re.compile(r"32[ -]?bit|\bx86\b(?![-_ ]?64)|\bi[3-6]86\b", re.IGNORECASE)
 
 
@@ -89,33 +91,17 @@ def server_readiness(server: ServerFacts, target_cloud: str, *, today: date | No
         kind = NOT_SERVERS[server.asset_type]
         return Readiness(NOT_READY, [f"A {kind} is not migrated as a VM: replace it with {cloud}'s own service"])
 
-    architecture = " ".join(filter(None, [server.os_architecture, server.os_name]))
-    non_x86 = _NON_X86.search(architecture)
-    if non_x86:
-        platform = SPECIALIST_PLATFORM.get(target_cloud, "a specialist platform")
-        findings.append((NOT_READY, f"{non_x86.group(0)} architecture: needs a specialist platform ({platform})"))
-    elif _32_BIT.search(architecture):
-        findings.append((NOT_READY, "32-bit OS: rebuild on a 64-bit OS (current instance types run 64-bit systems)"))
-
-    os = parse_os(server.os_name, server.os_version)
-    if os is None:
-        if not server.os_name and not server.os_family:
-            findings.append((UNKNOWN, "Operating system unknown: cannot judge readiness"))
-        elif server.os_family == "unix" or re.search(r"unix|aix|solaris|hp-?ux", server.os_name or "", re.I):
-            findings.append(
-                (NOT_READY, f"Unix needs a specialist platform ({SPECIALIST_PLATFORM.get(target_cloud, '')})")
-            )
-        else:
-            named = server.os_name or server.os_family
-            findings.append((READY_WITH_CONDITIONS, f"OS {named!r} not recognised: check {cloud} supports its release"))
-    else:
-        findings.extend(_os_findings(os.product, os.version, os.display, target_cloud, cloud, today))
+    findings.extend(
+        _platform_findings(
+            server.os_architecture, server.os_name, server.os_version, server.os_family, target_cloud, today
+        )
+    )
 
     findings.extend(_size_findings(server, target_cloud, cloud))
 
     if server.is_virtual is False:
         findings.append((READY_WITH_CONDITIONS, "Physical server: needs a physical-to-virtual replication agent"))
-    if server.power_state and re.search(r"off|stopped|suspended", server.power_state, re.IGNORECASE):
+    if server.power_state and _POWERED_OFF.search(server.power_state):
         findings.append((READY_WITH_CONDITIONS, f"Powered off ({server.power_state}): confirm it is still needed"))
     if server.storage_gb and server.storage_gb > LARGE_STORAGE_GB:
         findings.append(
@@ -127,9 +113,42 @@ def server_readiness(server: ServerFacts, target_cloud: str, *, today: date | No
 
     if not findings:
         return Readiness(READY, [])
-    status = worst_readiness([status for status, _ in findings]) or READY
     ordered = sorted(findings, key=lambda f: -_SEVERITY[f[0]])
-    return Readiness(status, [reason for _, reason in ordered])
+    return Readiness(ordered[0][0], [reason for _, reason in ordered])
+
+
+@lru_cache(maxsize=4096)
+def _platform_findings(
+    architecture_field: str | None,
+    os_name: str | None,
+    os_version: str | None,
+    os_family: str | None,
+    target_cloud: str,
+    today: date,
+) -> tuple[tuple[str, str], ...]:
+    """The findings about the OS and architecture (the same for every server sharing them: cached)."""
+    cloud = CLOUD_NAMES.get(target_cloud, target_cloud)
+    findings: list[tuple[str, str]] = []
+    architecture = " ".join(filter(None, [architecture_field, os_name]))
+    non_x86 = _NON_X86.search(architecture)
+    if non_x86:
+        platform = SPECIALIST_PLATFORM.get(target_cloud, "a specialist platform")
+        findings.append((NOT_READY, f"{non_x86.group(0)} architecture: needs a specialist platform ({platform})"))
+    elif _32_BIT.search(architecture):
+        findings.append((NOT_READY, "32-bit OS: rebuild on a 64-bit OS (current instance types run 64-bit systems)"))
+    os = parse_os(os_name, os_version)
+    if os is None:
+        if not os_name and not os_family:
+            findings.append((UNKNOWN, "Operating system unknown: cannot judge readiness"))
+        elif os_family == "unix" or re.search(r"unix|aix|solaris|hp-?ux", os_name or "", re.I):
+            platform = SPECIALIST_PLATFORM.get(target_cloud, "a specialist platform")
+            findings.append((NOT_READY, f"Unix needs a specialist platform ({platform})"))
+        else:
+            named = os_name or os_family
+            findings.append((READY_WITH_CONDITIONS, f"OS {named!r} not recognised: check {cloud} supports its release"))
+    else:
+        findings.extend(_os_findings(os.product, os.version, os.display, target_cloud, cloud, today))
+    return tuple(findings)
 
 
 def _os_findings(
@@ -172,8 +191,7 @@ def _size_findings(server: ServerFacts, target_cloud: str, cloud: str) -> list[t
         return []
     prices = price_list(target_cloud)
     cores, memory_gb = server.cpu_cores or 0, (server.memory_mb or 0) / 1024
-    too_big = cores > prices.largest_vcpu or memory_gb > prices.largest_memory_gb
-    if not too_big:
+    if cores <= prices.largest_vcpu and memory_gb <= prices.largest_memory_gb:
         return []
     kind = "physical host" if server.is_virtual is False else "server"
     size = f"{cores} cores" if cores > prices.largest_vcpu else f"{memory_gb:,.0f} GiB of memory"

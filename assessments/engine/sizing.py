@@ -54,14 +54,8 @@ class PriceList:
     windows_licence_per_vcpu_hour: float
     hours_per_month: int
     instance_types: tuple[InstanceType, ...]  # cheapest first
-
-    @property
-    def largest_vcpu(self) -> int:
-        return max(t.vcpu for t in self.instance_types)
-
-    @property
-    def largest_memory_gb(self) -> float:
-        return max(t.memory_gb for t in self.instance_types)
+    largest_vcpu: int
+    largest_memory_gb: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +101,8 @@ def price_list(cloud: str) -> PriceList:
         windows_licence_per_vcpu_hour=float(document["windows_licence_per_vcpu_hour"]),
         hours_per_month=int(document["hours_per_month"]),
         instance_types=types,
+        largest_vcpu=max(t.vcpu for t in types),
+        largest_memory_gb=max(t.memory_gb for t in types),
     )
 
 

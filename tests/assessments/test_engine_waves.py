@@ -184,7 +184,9 @@ def test_planning_10000_applications_with_200000_dependencies_is_fast() -> None:
     rng = random.Random(2026)
     n = 10_000
     apps = [
-        WaveApp(i, f"app{i}", servers=rng.randint(1, 10), risk=rng.randint(1, 8), criticality=rng.choice(["low", "high"]))
+        WaveApp(
+            i, f"app{i}", servers=rng.randint(1, 10), risk=rng.randint(1, 8), criticality=rng.choice(["low", "high"])
+        )
         for i in range(1, n + 1)
     ]
     # Mostly layered (an application depends on older ones), with a few hundred back edges making cycles.
