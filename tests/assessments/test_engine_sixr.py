@@ -207,3 +207,24 @@ def test_risks_name_what_could_go_wrong() -> None:
     assert "PCI-DSS" in joined
     assert "Tight RTO/RPO" in joined
     assert "Oracle Database licensing" in joined
+
+
+def test_every_rule_the_evidence_cites_is_documented_in_the_engine() -> None:
+    from assessments.engine import sixr
+
+    cases = [
+        assess(app(lifecycle="sunset", users=0), [server(power_state="poweredOff")]),
+        assess(app(lifecycle="sunset", users=None), [server()]),
+        assess(app(lifecycle="maintain", users=0), [server()]),
+        assess(app(app_type="saas_replaceable"), [server()]),
+        assess(app(app_type="cots", name="Service Desk"), [server()]),
+        assess(app(lifecycle="invest", languages=("Java 8", "COBOL"), frameworks=("Struts 1",)), [server()]),
+        assess(app(databases=("Oracle 11g",), middleware=("WebLogic 12c",)), [server(os_name="CentOS 6")]),
+        assess(app(compliance=("data residency",)), [server(os_name="AIX 7.1"), server(2, os_architecture="i386")]),
+        assess(app(dependencies_in=30), [server(i, storage_gb=3000) for i in range(1, 12)]),
+    ]
+
+    fired = set().union(*(rules_fired(case.evidence) for case in cases))
+    assert len(fired) >= 20
+    for rule in fired:
+        assert f"{rule}:" in (sixr.__doc__ or ""), rule

@@ -190,7 +190,7 @@ def test_planning_10000_applications_with_200000_dependencies_is_fast() -> None:
         for i in range(1, n + 1)
     ]
     # Mostly layered (an application depends on older ones), with a few hundred back edges making cycles.
-    edges = set()
+    edges: set[tuple[int, int]] = set()
     while len(edges) < 200_000:
         source, target = rng.randint(2, n), rng.randint(1, n)
         if target < source or rng.random() < 0.001:
