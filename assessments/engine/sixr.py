@@ -38,12 +38,14 @@ the rule, the facts it read and the points it moved:
   MAINTAIN: lifecycle ``maintain`` -> rehost +10, replatform +5.
 - HIGH-COMPLEXITY: complexity 4 or 5 -> refactor -10, rehost +5 (keep change small on a complex move).
 - DATA-RESIDENCY: compliance mentions residency, sovereignty or on-premises -> retain +20.
-- GOALS (always, last): the engagement's goals (1-5 each) move the scores by (weight - 3) x affinity x 2
-  points, the affinities being speed (rehost +2, retire +2, retain +1, replatform -1, refactor -2), cost
-  (retire +2, repurchase +1, replatform +1, retain -1), modernisation (refactor +2, replatform +1, repurchase +1,
-  rehost -1, retain -2), operations (replatform +2, repurchase +2, refactor +1, retire +1, rehost -1, retain -1).
-  So goals can tip a close call (up to about +-24 points for one strategy) but not overturn a decisive fact:
-  a retire lifecycle, a declared SaaS replacement or a known SaaS product outweighs them.
+- GOALS: applied last, always: the engagement's goals (1-5 each) move the scores by
+  (weight - 3) x affinity x 2 points, the affinities being speed (rehost +2, retire +2, retain +1, replatform -1,
+  refactor -2), cost (retire +2, repurchase +1, replatform +1, retain -1), modernisation (refactor +2,
+  replatform +1, repurchase +1, rehost -1, retain -2), operations (replatform +2, repurchase +2, refactor +1,
+  retire +1, rehost -1, retain -1): at most 16 to 20 points either way per strategy. Goals tip close calls; a
+  retire lifecycle, a sunset application without users or a declared SaaS replacement outweighs any goals.
+  A COTS product with a known SaaS offer can lose to a clean lift-and-shift only when speed weighs 5 and
+  modernisation and operations weigh 1.
 
 The highest score wins (ties go to the less disruptive strategy: retire, repurchase, rehost, replatform,
 refactor, retain). Alternatives are the other five, scored relative to the winner (winner = 1.0).

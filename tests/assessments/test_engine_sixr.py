@@ -228,3 +228,28 @@ def test_every_rule_the_evidence_cites_is_documented_in_the_engine() -> None:
     assert len(fired) >= 20
     for rule in fired:
         assert f"{rule}:" in (sixr.__doc__ or ""), rule
+
+
+CORNER_GOALS = [Goals(s, c, m, o) for s in (1, 5) for c in (1, 5) for m in (1, 5) for o in (1, 5)]
+
+
+@pytest.mark.parametrize(
+    ("facts", "strategy"),
+    [
+        ({"lifecycle": "retire", "users": 50}, "retire"),
+        ({"lifecycle": "sunset", "users": 0}, "retire"),
+        ({"app_type": "saas_replaceable"}, "repurchase"),
+    ],
+)
+def test_decisive_facts_outweigh_any_goals(facts: dict[str, object], strategy: str) -> None:
+    for goals in CORNER_GOALS:
+        assert assess(app(**facts), [server()], goals=goals).strategy == strategy, goals
+
+
+def test_a_known_saas_product_loses_to_a_clean_lift_only_when_speed_matters_and_modernising_does_not() -> None:
+    siebel = app(app_type="cots", vendor="Oracle", description="Siebel CRM")
+
+    outcomes = {goals: assess(siebel, [server()], goals=goals).strategy for goals in CORNER_GOALS}
+
+    assert outcomes.pop(Goals(5, 1, 1, 1)) == outcomes.pop(Goals(5, 5, 1, 1)) == "rehost"
+    assert set(outcomes.values()) == {"repurchase"}
