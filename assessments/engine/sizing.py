@@ -10,9 +10,10 @@ Rules:
 - The cheapest instance type in the list with at least the vCPUs and memory needed wins (ties: fewer vCPUs).
   Burstable types (t3, B, shared-core e2) only for servers whose measured average CPU is at most 20% and peak
   at most 40%: an unmeasured load is never put on a burstable type.
-- Windows servers add the cloud's Windows licence per vCPU-hour. Prices are on-demand list prices in USD for
-  the cloud's default region (aws us-east-1, azure eastus, gcp us-central1), 730 hours a month, as of the
-  list's date: an estimate to compare options, not a quote.
+- Windows servers add the cloud's Windows licence per vCPU-hour, and every server its storage (provisioned GB)
+  at the list's block-storage price per GB-month (gp3, Standard SSD, balanced persistent disk).
+- Prices are on-demand list prices in USD for the cloud's default region (aws us-east-1, azure eastus,
+  gcp us-central1), 730 hours a month, as of the list's date: an estimate to compare options, not a quote.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ class PriceList:
     source: str
     windows_licence_per_vcpu_hour: float
     hours_per_month: int
+    storage_name: str
+    storage_per_gb_month: float
     instance_types: tuple[InstanceType, ...]  # cheapest first
     largest_vcpu: int
     largest_memory_gb: float
@@ -100,6 +103,8 @@ def price_list(cloud: str) -> PriceList:
         source=document["source"],
         windows_licence_per_vcpu_hour=float(document["windows_licence_per_vcpu_hour"]),
         hours_per_month=int(document["hours_per_month"]),
+        storage_name=document["block_storage"]["name"],
+        storage_per_gb_month=float(document["block_storage"]["per_gb_month"]),
         instance_types=types,
         largest_vcpu=max(t.vcpu for t in types),
         largest_memory_gb=max(t.memory_gb for t in types),
@@ -188,10 +193,14 @@ def size_server(server: ServerFacts, cloud: str) -> Sizing:
             prices.as_of,
         )
     monthly = instance.monthly_usd
-    licence = ""
+    extras = []
     if is_windows(server):
         monthly += instance.vcpu * prices.windows_licence_per_vcpu_hour * prices.hours_per_month
-        licence = " including the Windows licence"
+        extras.append("the Windows licence")
+    if server.storage_gb and server.storage_gb > 0:
+        monthly += server.storage_gb * prices.storage_per_gb_month
+        extras.append(f"{server.storage_gb:,.0f} GB of {prices.storage_name}")
+    licence = f" including {' and '.join(extras)}" if extras else ""
     return Sizing(
         instance.name,
         instance.vcpu,

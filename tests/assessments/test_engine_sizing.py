@@ -33,7 +33,7 @@ def test_a_server_without_utilisation_is_sized_as_provisioned() -> None:
 
     assert sizing.basis == "provisioned"
     assert (sizing.instance_type, sizing.vcpu, sizing.memory_gb) == ("m6i.xlarge", 4, 16.0)
-    assert sizing.monthly_cost == 140.16
+    assert sizing.monthly_cost == 140.16 + 200 * 0.08  # m6i.xlarge and 200 GB of gp3
     assert sizing.price_list_date == date(2025, 6, 1)
     assert "4 cores as provisioned; 16 GiB as provisioned" in sizing.reason
 
@@ -92,7 +92,7 @@ def test_windows_pays_its_licence() -> None:
 
     assert linux.instance_type == windows.instance_type
     assert windows.monthly_cost == pytest.approx((linux.monthly_cost or 0) + 4 * 0.046 * 730, abs=0.01)
-    assert "including the Windows licence" in windows.reason
+    assert "including the Windows licence and 200 GB of Persistent Disk balanced" in windows.reason
 
 
 def test_nothing_to_size_on_says_so() -> None:
