@@ -25,7 +25,7 @@ class Complexity:
 
 
 def _score(points: int) -> int:
-    return min(5, 1 + (points // 2)) if points > 1 else 1
+    return min(5, 1 + points // 2)
 
 
 def complexity(app: AppFacts, servers: list[ServerFacts], debt: list[DebtItem]) -> Complexity:

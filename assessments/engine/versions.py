@@ -127,6 +127,7 @@ _KERNEL_RELEASES: dict[str, dict[str, str]] = {
     },
 }
 _WINDOWS_CLIENT = {"xp": "5.1", "vista": "6.0"}
+_WINDOWS_CLIENT_NAMES = {"5.1": "XP", "6.0": "Vista"}
 _YEAR_RELEASES = {"windows_server", "sql_server"}
 
 
@@ -155,6 +156,12 @@ def display_version(product: str, version: str) -> str:
     """Show a normalised version the vendor's way ("2008.2" as "2008 R2", Oracle "19" as "19c")."""
     if product in _YEAR_RELEASES and len(version) == 6 and version.endswith(".2"):
         return f"{version[:4]} R2"
+    if product == "windows" and version in _WINDOWS_CLIENT_NAMES:
+        return _WINDOWS_CLIENT_NAMES[version]
+    if product == "weblogic":
+        major = version.split(".")[0]
+        generation = {"10": "11g", "12": "12c", "14": "14c"}.get(major)
+        return f"{generation} ({version})" if generation and version != major else generation or version
     if product == "oracle_db":
         major, _, rest = version.partition(".")
         suffix = {"8": "i", "9": "i", "10": "g", "11": "g", "12": "c", "18": "c", "19": "c", "21": "c", "23": "ai"}
