@@ -101,7 +101,7 @@ def server_readiness(server: ServerFacts, target_cloud: str, *, today: date | No
 
     if server.is_virtual is False:
         findings.append((READY_WITH_CONDITIONS, "Physical server: needs a physical-to-virtual replication agent"))
-    if server.power_state and _POWERED_OFF.search(server.power_state):
+    if is_powered_off(server):
         findings.append((READY_WITH_CONDITIONS, f"Powered off ({server.power_state}): confirm it is still needed"))
     if server.storage_gb and server.storage_gb > LARGE_STORAGE_GB:
         findings.append(
@@ -210,3 +210,8 @@ def needs_specialist_platform(server: ServerFacts) -> bool:
     if os is not None:
         return os.product in SPECIALIST_OS
     return server.os_family == "unix" or bool(re.search(r"unix|aix|solaris|hp-?ux", server.os_name or "", re.I))
+
+
+def is_powered_off(server: ServerFacts) -> bool:
+    """Whether the inventory says the server is off (poweredOff, stopped, suspended)."""
+    return bool(server.power_state and _POWERED_OFF.search(server.power_state))

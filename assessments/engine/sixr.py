@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 
 from .complexity import Complexity
 from .facts import STRATEGIES, AppFacts, Goals, ServerFacts
-from .readiness import NOT_READY, READY, UNKNOWN, Readiness, needs_specialist_platform
+from .readiness import NOT_READY, READY, UNKNOWN, Readiness, is_powered_off, needs_specialist_platform
 from .techdebt import BELOW_MINIMUM, END_OF_LIFE, DebtItem
 from .versions import PRODUCT_LABELS, display_version, parse_component
 
@@ -262,10 +262,8 @@ def recommend(
             )
     elif users == 0 and lifecycle != "invest":
         scores.fire("RETIRE-NO-USERS", "it has 0 active users", retire=40)
-    powered = [s for s in servers if s.power_state]
-    if powered and all(re.search(r"off|stopped|suspended", s.power_state or "", re.I) for s in powered):
-        if len(powered) == len(servers):
-            scores.fire("RETIRE-POWERED-OFF", f"all {len(servers)} of its servers are powered off", retire=25)
+    if servers and all(is_powered_off(s) for s in servers):
+        scores.fire("RETIRE-POWERED-OFF", f"all {len(servers)} of its servers are powered off", retire=25)
     if lifecycle in ("sunset", "retire"):
         scores.fire(
             "NO-INVESTMENT",
