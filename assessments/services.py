@@ -7,6 +7,7 @@ standards, plan settings) is stored apart, kept through re-runs, and recorded as
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -15,6 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -80,7 +82,8 @@ def change_record(
         object_type=object_type or (type(obj).__name__.lower() if obj is not None else ""),
         object_id=getattr(obj, "pk", None),
         object_repr=str(obj)[:300] if obj is not None else "",
-        detail=detail or {},
+        # dates and decimals as text, so any service's detail is JSON
+        detail=json.loads(json.dumps(detail or {}, cls=DjangoJSONEncoder)),
     )
 
 
@@ -355,7 +358,7 @@ def readiness_assess(*, assessment: Assessment, progress: Progress = _no_progres
     parts = ", ".join(f"{counts[r]:,} {Readiness(r).label.lower()}" for r in READINESS_ORDER[::-1] if counts[r])
     return {
         "summary": f"{total:,} servers for {cloud.upper()}: {parts or 'none in scope'}",
-        "counts": {"servers": total, **{str(k): v for k, v in counts.items()}},
+        "counts": {"servers": total, **{f"servers_{k}": v for k, v in counts.items()}},
     }
 
 
@@ -434,7 +437,11 @@ def tech_debt_assess(*, assessment: Assessment, progress: Progress = _no_progres
     parts = ", ".join(f"{by_category[c]:,} {DebtCategory(c).label.lower()}" for c in DebtCategory if by_category[c])
     return {
         "summary": f"{len(rows):,} technical debt items on {total:,} applications" + (f" ({parts})" if parts else ""),
-        "counts": {"applications": total, "items": len(rows), **by_category},
+        "counts": {
+            "applications": total,
+            "tech_debt_items": len(rows),
+            **{f"tech_debt_{k}": v for k, v in by_category.items()},
+        },
     }
 
 
@@ -490,7 +497,7 @@ def complexity_assess(*, assessment: Assessment, progress: Progress = _no_progre
     spread = ", ".join(f"{histogram[s]:,} at {s}" for s in sorted(histogram))
     return {
         "summary": f"Complexity of {total:,} applications" + (f": {spread}" if spread else ""),
-        "counts": {"applications": total, **{f"score_{s}": c for s, c in histogram.items()}},
+        "counts": {"applications": total, **{f"complexity_{s}": c for s, c in histogram.items()}},
         "scores": scores,
     }
 
@@ -638,7 +645,7 @@ def sixr_recommend(
     refined_text = f"; the 6R crew refined {refined}" if limit else ""
     return {
         "summary": f"6R decisions for {total:,} applications" + (f": {parts}" if parts else "") + refined_text,
-        "counts": {"applications": total, "refined_by_llm": refined, **by_strategy},
+        "counts": {"decisions": total, "refined_by_llm": refined, **by_strategy},
     }
 
 
@@ -844,7 +851,11 @@ class WavePlanResult:
         return {
             "summary": f"{self.applications:,} applications in {self.waves} waves"
             + (f" ({len(self.warnings)} warnings)" if self.warnings else ""),
-            "counts": {"waves": self.waves, "applications": self.applications, "warnings": len(self.warnings)},
+            "counts": {
+                "waves": self.waves,
+                "planned_applications": self.applications,
+                "wave_warnings": len(self.warnings),
+            },
             "warnings": self.warnings[:200],
         }
 
