@@ -112,3 +112,13 @@ def test_a_server_too_large_for_the_list_gets_no_type_and_a_reason() -> None:
 
 def test_network_devices_are_not_sized() -> None:
     assert size_server(server(asset_type="network_device"), "aws").basis == "none"
+
+
+def test_odd_figures_are_clamped_or_ignored_not_trusted() -> None:
+    over = size_server(server(cpu_cores=4, memory_mb=8192, cpu_util_max_pct=250.0, memory_used_max_mb=0), "aws")
+    zero = size_server(server(cpu_cores=0, memory_mb=0), "aws")
+
+    # 250% peak CPU is read as 100%: 4 cores x 1.3 = 6 vCPU, memory as provisioned (a zero peak is no figure).
+    assert (over.basis, over.vcpu, over.memory_gb) == ("performance", 8, 16.0)
+    assert "needs 6 vCPU and 8 GiB" in over.reason
+    assert (zero.instance_type, zero.basis) == (None, "none")
