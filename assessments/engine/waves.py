@@ -38,6 +38,8 @@ MAX_WARNINGS_LISTED = 20
 
 @dataclass(frozen=True, slots=True)
 class WaveApp:
+    """An application to schedule: ``servers`` it moves, ``risk`` from 1 (lowest; the pilot takes at most 2)."""
+
     id: int
     name: str
     servers: int = 0
