@@ -12,7 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from assessments import services
+from assessments.models import Assessment
 from engagements.models import Engagement
+from flows.models import Flow, FlowStatus
+from flows.services import flow_run_inline, running_inline
 from inventory import services as inventory
 from inventory.models import Application, ApplicationDependency, Asset
 
@@ -117,3 +121,20 @@ def build_estate(*, name: str, team: Any, target_cloud: str = "aws") -> Estate:
     )
     assets = {a.name: a for a in Asset.objects.filter(engagement=engagement)}
     return Estate(engagement=engagement, team=team, apps=apps, assets=assets)
+
+
+def assess(estate: Estate, *, approve: bool = True) -> Flow:
+    """Run the whole assessment in this process; the engagement manager approves at the gate."""
+    with running_inline():
+        flow = services.assessment_start(engagement=estate.engagement, user=estate.team.analyst)
+        flow_run_inline(flow=flow)
+        flow.refresh_from_db()
+        assert flow.status == FlowStatus.WAITING_FOR_INPUT, flow.message
+        if approve:
+            services.portfolio_approve(
+                assessment=Assessment.objects.get(flow=flow), user=estate.team.manager, comment="go"
+            )
+            flow_run_inline(flow=flow)
+            flow.refresh_from_db()
+            assert flow.status == FlowStatus.COMPLETED, flow.message
+    return flow

@@ -20,26 +20,8 @@ from assessments.models import (
     WaveAssignment,
     WaveMove,
 )
-from flows.models import Flow, FlowStatus
 from flows.services import flow_cancel, flow_run_inline, running_inline
-from tests.assessments.backend_data import Estate
-
-
-def assess(estate: Estate, *, approve: bool = True) -> Flow:
-    """Run the whole assessment in this process; the engagement manager approves at the gate."""
-    with running_inline():
-        flow = services.assessment_start(engagement=estate.engagement, user=estate.team.analyst)
-        flow_run_inline(flow=flow)
-        flow.refresh_from_db()
-        assert flow.status == FlowStatus.WAITING_FOR_INPUT, flow.message
-        if approve:
-            services.portfolio_approve(
-                assessment=Assessment.objects.get(flow=flow), user=estate.team.manager, comment="go"
-            )
-            flow_run_inline(flow=flow)
-            flow.refresh_from_db()
-            assert flow.status == FlowStatus.COMPLETED, flow.message
-    return flow
+from tests.assessments.backend_data import Estate, assess
 
 
 def waves_of(estate: Estate) -> dict[str, int]:
