@@ -86,7 +86,7 @@ def test_the_engine_assesses_10000_applications_on_50000_servers_in_seconds() ->
     by_id = {s.id: s for s in servers}
     goals = Goals(speed=4, cost=3, modernisation=2, operations=3)
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     readiness = {s.id: server_readiness(s, "aws", today=TODAY) for s in servers}
     sizing = {s.id: size_server(s, "aws") for s in servers}
     strategies: Counter[str] = Counter()
@@ -103,10 +103,10 @@ def test_the_engine_assesses_10000_applications_on_50000_servers_in_seconds() ->
             target_cloud="aws",
         )
         strategies[result.strategy] += 1
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
 
-    print(f"\nengine: 10,000 applications on 50,000 servers: {elapsed:.2f} s; {dict(strategies)}")
-    assert elapsed < 15
+    print(f"\nengine: 10,000 applications on 50,000 servers: {elapsed:.2f} s wall, {cpu:.2f} s CPU; {dict(strategies)}")
+    assert cpu < 15  # CPU time: the machine's other load stretches the wall clock, not the work done
     assert sum(strategies.values()) == 10_000
     assert len(strategies) >= 5  # a varied portfolio gets varied answers
     assert sum(1 for s in sizing.values() if s.instance_type) > 40_000
