@@ -7,6 +7,7 @@ from django_tenants.utils import schema_context
 
 from assessments.models import ChangeRecord, DecisionReview, SixRDecision, TechDebtItem
 from engagements.models import Engagement
+from inventory.models import Application
 from tests.assessments.backend_data import Estate, assess
 from tests.conftest import api
 
@@ -38,10 +39,7 @@ def test_a_viewer_reads_everything_and_changes_nothing(estate: Estate) -> None:
     ]
     assert [response.status_code for response in refused] == [403, 403, 403, 403]
     with schema_context(estate.schema):
-        assert (
-            not DecisionReview.objects.exists()
-            or not DecisionReview.objects.filter(engagement=estate.engagement).exists()
-        )
+        assert not DecisionReview.objects.filter(engagement=estate.engagement).exists()
 
 
 def test_decisions_filter_and_sort_and_show_the_effective_strategy(estate: Estate) -> None:
@@ -151,6 +149,7 @@ def test_outsiders_and_other_clients_ids_get_404(estate: Estate) -> None:
     with schema_context(estate.team.other.schema_name):
         assert not Engagement.objects.filter(pk=estate.engagement.pk).exists()
         assert not SixRDecision.objects.filter(pk=decision.pk).exists()
+        assert not Application.objects.filter(pk=estate.apps["Billing"].pk).exists()
     at_home = api(estate.team.other_host, estate.team.outsider)
     assert at_home.get(f"/api/v1/decisions/{decision.pk}/").status_code == 404
     assert at_home.get(f"/api/v1/tech-debt/{debt.pk}/").status_code == 404
