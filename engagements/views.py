@@ -64,8 +64,8 @@ def engagement_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         ("Operational overhead reduction", engagement.goal_operations, "bg-warning"),
     ]
     charts = page_dashboard_charts(engagement=engagement)
-    # Once an assessment has decided, its charts take the place of the assessment's empty state.
-    hub_sections = HUB_SECTIONS[:-1] if charts else HUB_SECTIONS
+    # Once an assessment has decided, its charts take the place of the hub's empty states.
+    hub_sections = [] if charts else HUB_SECTIONS
     context = {
         "engagement": engagement,
         "section": "overview",

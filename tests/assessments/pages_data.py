@@ -56,7 +56,9 @@ def assessed_engagement(*, name: str = "Assessed estate", apps: int = 3, user: A
     )
     ApplicationDependency.objects.bulk_create(
         [
-            ApplicationDependency(engagement=engagement, source=by_name[f"app{i:02d}"], target=by_name[f"app{i - 1:02d}"])
+            ApplicationDependency(
+                engagement=engagement, source=by_name[f"app{i:02d}"], target=by_name[f"app{i - 1:02d}"]
+            )
             for i in range(1, apps)
         ]
     )
@@ -112,7 +114,10 @@ def assessed_engagement(*, name: str = "Assessed estate", apps: int = 3, user: A
                 application=by_name[f"app{i:02d}"],
                 strategy=STRATEGIES[i % len(STRATEGIES)] if i else "replatform",
                 confidence=0.9 - 0.1 * (i % 5),
-                evidence=[f"Rule fired for app{i:02d}: custom Java 8 on Windows Server 2008 R2", "Goal weights: speed 3, cost 3"],
+                evidence=[
+                    f"Rule fired for app{i:02d}: custom Java 8 on Windows Server 2008 R2",
+                    "Goal weights: speed 3, cost 3",
+                ],
                 alternatives=[{"strategy": "refactor", "score": 0.61}, {"strategy": "rehost", "score": 0.22}],
                 effort=("xs", "s", "m", "l", "xl")[i % 5],
                 person_days=10 + i,
@@ -142,7 +147,9 @@ def assessed_engagement(*, name: str = "Assessed estate", apps: int = 3, user: A
         )
     WaveAssignment.objects.bulk_create(
         [
-            WaveAssignment(engagement=engagement, wave=waves[i // 2 + 1], application=by_name[f"app{i:02d}"], move_group=i)
+            WaveAssignment(
+                engagement=engagement, wave=waves[i // 2 + 1], application=by_name[f"app{i:02d}"], move_group=i
+            )
             for i in range(apps)
         ]
     )

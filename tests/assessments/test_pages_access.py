@@ -45,7 +45,12 @@ def cases(team: Team) -> list[Case]:
         Case("get", f"/engagements/{engagement.pk}/", Role.VIEWER),
         Case("get", f"{base}/start/", Role.ANALYST),
         Case("post", f"{base}/applications/{app.pk}/review/", Role.ANALYST, {"status": "accepted"}),
-        Case("post", f"{base}/standards/{standard.pk}/", Role.ANALYST, {"minimum_version": "11", "recommended_version": "21"}),
+        Case(
+            "post",
+            f"{base}/standards/{standard.pk}/",
+            Role.ANALYST,
+            {"minimum_version": "11", "recommended_version": "21"},
+        ),
         Case("post", f"{base}/waves/move/", Role.ANALYST, {"application": str(app.pk), "wave_number": "2"}),
         Case(
             "post",

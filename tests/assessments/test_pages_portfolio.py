@@ -49,7 +49,9 @@ def test_an_analyst_accepts_a_decision_and_the_row_says_so(team: Team) -> None:
     client = http(team.host, team.analyst)
     html = client.get(_url(assessed)).content.decode()
     assert html.count('data-testid="accept"') == 4
-    response = client.post(_url(assessed, f"applications/{app.pk}/review/"), {"status": "accepted", "from": "portfolio"}, **HTMX)
+    response = client.post(
+        _url(assessed, f"applications/{app.pk}/review/"), {"status": "accepted", "from": "portfolio"}, **HTMX
+    )
     assert response.status_code == 200
     row = response.content.decode()
     assert row.strip().startswith(f'<tr id="decision-{app.pk}"')
@@ -71,12 +73,14 @@ def test_an_override_needs_a_comment_and_then_becomes_the_decision(team: Team) -
     with schema_context(team.client.schema_name):
         assert not DecisionReview.objects.filter(application=app).exists()
     done = client.post(
-        url, {"status": "overridden", "strategy": "retain", "comment": "Contract runs to 2028", "from": "portfolio"}, **HTMX
+        url,
+        {"status": "overridden", "strategy": "retain", "comment": "Contract runs to 2028", "from": "portfolio"},
+        **HTMX,
     )
     row = done.content.decode()
     assert done.status_code == 200
     assert 'data-effective="retain"' in row and ">override</span>" in row
-    assert 'data-strategy="replatform"' in row  # the engine's recommendation stays beside it
+    assert "engine: Replatform" in row  # the engine's recommendation stays beside it
     html = client.get(_url(assessed, "?strategy=retain")).content.decode()
     assert _rows(html) == ["app00"]
     assert 'data-testid="count-overridden">1<' in client.get(_url(assessed)).content.decode()

@@ -26,8 +26,20 @@ def _estate(team: Team) -> Engagement:
         inventory.assets_bulk_write(
             engagement=engagement,
             rows=[
-                {"name": "web01", "os_name": "Red Hat Enterprise Linux 8", "cpu_cores": 2, "memory_mb": 8192, "application": ["Shop"]},
-                {"name": "db01", "os_name": "Windows Server 2008 R2", "cpu_cores": 8, "memory_mb": 32768, "application": ["Ledger"]},
+                {
+                    "name": "web01",
+                    "os_name": "Red Hat Enterprise Linux 8",
+                    "cpu_cores": 2,
+                    "memory_mb": 8192,
+                    "application": ["Shop"],
+                },
+                {
+                    "name": "db01",
+                    "os_name": "Windows Server 2008 R2",
+                    "cpu_cores": 8,
+                    "memory_mb": 32768,
+                    "application": ["Ledger"],
+                },
             ],
         )
         return engagement
