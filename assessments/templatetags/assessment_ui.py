@@ -42,8 +42,8 @@ def readiness_badge(readiness: str | None) -> str:
 
 
 @register.filter
-def percent(value: float | None) -> str:
-    if value is None:
+def percent(value: float | str | None) -> str:
+    if value is None or value == "":
         return "—"
     return f"{round(float(value) * 100)}%"
 
@@ -56,8 +56,9 @@ def effort_label(value: str | None) -> str:
 
 
 @register.filter
-def money(value: float | None) -> str:
-    if value is None:
+def money(value: float | str | None) -> str:
+    # A missing object in the template (no server assessment yet) arrives as "".
+    if value is None or value == "":
         return "—"
     return f"{float(value):,.0f}"
 
@@ -70,5 +71,5 @@ def strategy_label(value: str | None) -> str:
 
 
 @register.filter
-def percent_number(value: float | None) -> int:
-    return 0 if value is None else round(float(value) * 100)
+def percent_number(value: float | str | None) -> int:
+    return 0 if value is None or value == "" else round(float(value) * 100)
