@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -357,5 +358,6 @@ def report_xlsx_view(request: HttpRequest, engagement_pk: int) -> HttpResponse:
     engagement = _engagement(engagement_pk)
     content = services.assessment_export_xlsx(engagement=engagement)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="assessment-{engagement.pk}.xlsx"'
+    name = slugify(engagement.name) or f"engagement-{engagement.pk}"
+    response["Content-Disposition"] = f'attachment; filename="assessment-{name}.xlsx"'
     return response
