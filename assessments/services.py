@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from engagements.models import Engagement
@@ -694,6 +695,8 @@ def review_prepare(*, assessment: Assessment) -> dict[str, Any]:
     return {
         "prompt": prompt,
         "suggestion": {"approve": True},
+        # The flow page links here ("Review and correct"): the portfolio, where decisions are reviewed and approved.
+        "decision_url": reverse("assessments:portfolio", kwargs={"engagement_pk": assessment.engagement_id}),
         "counts": {"decisions": total, "accepted": accepted, "overridden": overridden},
     }
 

@@ -80,6 +80,8 @@ def test_the_engagement_manager_approves_the_portfolio_and_the_gate_passes(
             assert (flow.status, flow.current_phase) == ("waiting_for_input", "review")
             assert SixRDecision.objects.filter(engagement=engagement).count() == 2
         url = f"/engagements/{engagement.pk}/assessment/"
+        flow_page = http(team.host, team.viewer).get(flow.get_absolute_url()).content.decode()
+        assert f'href="{url}"' in flow_page  # the flow's gate links to the portfolio ("Review and correct")
         analyst_view = http(team.host, team.analyst).get(url).content.decode()
         assert 'data-testid="approve-form"' not in analyst_view
         assert "Waiting for the engagement manager to approve the portfolio." in analyst_view
