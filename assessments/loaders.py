@@ -115,9 +115,10 @@ def server_facts(*, engagement_id: int, server_ids: Sequence[int] | None) -> dic
     if server_ids is None:
         rows = _fetch(
             f"SELECT {columns} FROM {assets} a WHERE a.engagement_id = %s AND a.deleted_at IS NULL AND ("
-            f"a.asset_type IS NULL OR a.asset_type = ANY(%s) OR EXISTS (SELECT 1 FROM {links} l JOIN {apps} p "
-            f"ON p.id = l.application_id WHERE l.asset_id = a.id AND p.deleted_at IS NULL)) ORDER BY a.id",
-            [engagement_id, list(SERVER_TYPES)],
+            f"a.asset_type IS NULL OR a.asset_type = ANY(%s) OR a.id IN (SELECT l.asset_id FROM {links} l "
+            f"JOIN {apps} p ON p.id = l.application_id WHERE p.engagement_id = %s AND p.deleted_at IS NULL)) "
+            "ORDER BY a.id",
+            [engagement_id, list(SERVER_TYPES), engagement_id],
         )
     else:
         rows = _fetch(
@@ -128,12 +129,60 @@ def server_facts(*, engagement_id: int, server_ids: Sequence[int] | None) -> dic
     return {row[0]: ServerFacts(*row) for row in rows}
 
 
-def portfolio_load(*, engagement_id: int, application_ids: Sequence[int] | None, servers: bool = True) -> Portfolio:
-    """The applications in scope with their servers and dependencies: five queries whatever the size."""
+def _live_application_ids(engagement_id: int) -> set[int]:
+    table = Application._meta.db_table
+    rows = _fetch(f"SELECT id FROM {table} WHERE engagement_id = %s AND deleted_at IS NULL", [engagement_id])
+    return {row[0] for row in rows}
+
+
+def dependency_counts(engagement_id: int) -> dict[int, tuple[int, int]]:
+    """(dependencies out, dependencies in) per live application, counted by PostgreSQL (a two-way dependency
+    counts both ways); one query returning a row per application instead of one per dependency."""
+    apps = Application._meta.db_table
+    deps = ApplicationDependency._meta.db_table
+    rows = _fetch(
+        f"WITH live AS (SELECT id FROM {apps} WHERE engagement_id = %s AND deleted_at IS NULL), "
+        f"d AS (SELECT source_id, target_id, direction = 'bidirectional' AS both_ways FROM {deps} "
+        "WHERE engagement_id = %s AND source_id IN (SELECT id FROM live) AND target_id IN (SELECT id FROM live)) "
+        "SELECT app, sum(o)::int, sum(i)::int FROM ("
+        "SELECT source_id AS app, 1 AS o, 0 AS i FROM d UNION ALL SELECT target_id, 0, 1 FROM d "
+        "UNION ALL SELECT target_id, 1, 0 FROM d WHERE both_ways "
+        "UNION ALL SELECT source_id, 0, 1 FROM d WHERE both_ways"
+        ") counted GROUP BY app",
+        [engagement_id, engagement_id],
+    )
+    return {app: (out, into) for app, out, into in rows}
+
+
+def dependency_edges(engagement_id: int, app_ids: set[int] | None = None) -> list[tuple[int, int]]:
+    """(source, target) pairs between live applications (within `app_ids` when given): source depends on target;
+    a two-way dependency gives both pairs."""
+    apps = Application._meta.db_table
+    deps = ApplicationDependency._meta.db_table
+    rows = _fetch(
+        f"WITH live AS (SELECT id FROM {apps} WHERE engagement_id = %s AND deleted_at IS NULL) "
+        f"SELECT source_id, target_id, direction FROM {deps} WHERE engagement_id = %s "
+        "AND source_id IN (SELECT id FROM live) AND target_id IN (SELECT id FROM live)",
+        [engagement_id, engagement_id],
+    )
+    edges: list[tuple[int, int]] = []
+    for source, target, direction in rows:
+        if app_ids is not None and (source not in app_ids or target not in app_ids):
+            continue
+        edges.append((source, target))
+        if direction == "bidirectional":
+            edges.append((target, source))
+    return edges
+
+
+def portfolio_load(
+    *, engagement_id: int, application_ids: Sequence[int] | None, servers: bool = True, edges: bool = True
+) -> Portfolio:
+    """The applications in scope with their servers (and the dependencies between them when `edges`): a handful
+    of queries whatever the size."""
     apps_table = Application._meta.db_table
     links = ApplicationAsset._meta.db_table
     assets = Asset._meta.db_table
-    deps = ApplicationDependency._meta.db_table
     scope = "" if application_ids is None else " AND id = ANY(%s)"
     params: list[Any] = [engagement_id] if application_ids is None else [engagement_id, list(application_ids)]
     app_rows = _fetch(
@@ -142,85 +191,85 @@ def portfolio_load(*, engagement_id: int, application_ids: Sequence[int] | None,
         params,
     )
     in_scope = {row[0] for row in app_rows}
+    live = in_scope if application_ids is None else _live_application_ids(engagement_id)
 
     # Every live application-server link of the engagement: scope decides whose servers are loaded, the whole
     # engagement decides how many applications share a server.
     link_rows = _fetch(
-        f"SELECT l.application_id, l.asset_id FROM {links} l JOIN {apps_table} p ON p.id = l.application_id "
-        f"JOIN {assets} a ON a.id = l.asset_id WHERE p.engagement_id = %s AND p.deleted_at IS NULL "
-        "AND a.deleted_at IS NULL",
+        f"SELECT l.application_id, l.asset_id FROM {links} l JOIN {assets} a ON a.id = l.asset_id "
+        "WHERE a.engagement_id = %s AND a.deleted_at IS NULL",
         [engagement_id],
     )
     servers_of: dict[int, list[int]] = defaultdict(list)
     apps_per_server: dict[int, int] = defaultdict(int)
     for app_id, asset_id in link_rows:
-        apps_per_server[asset_id] += 1
-        if app_id in in_scope:
-            servers_of[app_id].append(asset_id)
+        if app_id in live:
+            apps_per_server[asset_id] += 1
+            if app_id in in_scope:
+                servers_of[app_id].append(asset_id)
+    counts = dependency_counts(engagement_id)
+    no_dependencies = (0, 0)
 
-    dep_rows = _fetch(
-        f"SELECT d.source_id, d.target_id, d.direction FROM {deps} d JOIN {apps_table} s ON s.id = d.source_id "
-        f"JOIN {apps_table} t ON t.id = d.target_id WHERE d.engagement_id = %s AND s.deleted_at IS NULL "
-        "AND t.deleted_at IS NULL",
-        [engagement_id],
-    )
-    out_count: dict[int, int] = defaultdict(int)
-    in_count: dict[int, int] = defaultdict(int)
-    edges: list[tuple[int, int]] = []
-    for source, target, direction in dep_rows:
-        out_count[source] += 1
-        in_count[target] += 1
-        if source in in_scope and target in in_scope:
-            edges.append((source, target))
-            if direction == "bidirectional":
-                edges.append((target, source))
-        if direction == "bidirectional":
-            out_count[target] += 1
-            in_count[source] += 1
-
-    apps = [
-        AppFacts(
-            id=row[0],
-            name=row[1],
-            app_type=row[2],
-            business_criticality=row[3],
-            lifecycle=row[4],
-            users=row[5],
-            languages=_tuple(row[6]),
-            frameworks=_tuple(row[7]),
-            databases=_tuple(row[8]),
-            middleware=_tuple(row[9]),
-            vendor=row[10],
-            data_classification=row[11],
-            compliance=_tuple(row[12]),
-            rto_hours=row[13],
-            rpo_minutes=row[14],
-            annual_cost=row[15],
-            server_ids=tuple(sorted(servers_of.get(row[0], ()))),
-            dependencies_out=out_count.get(row[0], 0),
-            dependencies_in=in_count.get(row[0], 0),
-            tags=_tuple(row[16]),
-            description=row[17],
+    apps = []
+    for row in app_rows:
+        out_count, in_count = counts.get(row[0], no_dependencies)
+        apps.append(
+            AppFacts(
+                id=row[0],
+                name=row[1],
+                app_type=row[2],
+                business_criticality=row[3],
+                lifecycle=row[4],
+                users=row[5],
+                languages=_tuple(row[6]),
+                frameworks=_tuple(row[7]),
+                databases=_tuple(row[8]),
+                middleware=_tuple(row[9]),
+                vendor=row[10],
+                data_classification=row[11],
+                compliance=_tuple(row[12]),
+                rto_hours=row[13],
+                rpo_minutes=row[14],
+                annual_cost=row[15],
+                server_ids=tuple(sorted(servers_of.get(row[0], ()))),
+                dependencies_out=out_count,
+                dependencies_in=in_count,
+                tags=_tuple(row[16]),
+                description=row[17],
+            )
         )
-        for row in app_rows
-    ]
     server_map: dict[int, ServerFacts] = {}
     if servers:
-        wanted = sorted({server_id for app in apps for server_id in app.server_ids})
         if application_ids is None:
             server_map = server_facts(engagement_id=engagement_id, server_ids=None)
-        elif wanted:
-            server_map = server_facts(engagement_id=engagement_id, server_ids=wanted)
-    return Portfolio(apps=apps, servers=server_map, edges=edges, apps_per_server=dict(apps_per_server))
+        else:
+            wanted = sorted({server_id for app in apps for server_id in app.server_ids})
+            if wanted:
+                server_map = server_facts(engagement_id=engagement_id, server_ids=wanted)
+    return Portfolio(
+        apps=apps,
+        servers=server_map,
+        edges=dependency_edges(engagement_id, in_scope) if edges else [],
+        apps_per_server=dict(apps_per_server),
+    )
 
 
-def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Write rows with one COPY; values that are lists or dicts go in as JSON."""
+def copy_rows(
+    table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, json_columns: Sequence[str] = ()
+) -> int:
+    """Write rows with one COPY; the values of `json_columns` (lists, dicts) are written as JSON."""
+    positions = [columns.index(name) for name in json_columns]
+    dumps = json.dumps
     count = 0
     with connection.cursor() as cursor:
         with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            write = copy.write_row
             for row in rows:
-                copy.write_row([json.dumps(v) if isinstance(v, list | dict) else v for v in row])
+                if positions:
+                    row = list(row)
+                    for position in positions:
+                        row[position] = dumps(row[position])
+                write(row)
                 count += 1
     return count
 

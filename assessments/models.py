@@ -136,8 +136,16 @@ class Assessment(models.Model):
 class ServerAssessment(models.Model):
     """A server's readiness for the target cloud and its sizing (latest run wins)."""
 
-    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="server_assessments")
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="server_assessments")
+    # The two big tables of engine output (50,000 servers, tens of thousands of debt items) are written by COPY from
+    # ids loaded in the same transaction: their engagement and assessment references carry no database constraint
+    # (each would be a deferred trigger check per row at commit, seconds at that size; deletes still cascade
+    # through Django), and the engagement has no index of its own (the composite indexes below start with it).
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="server_assessments", db_constraint=False, db_index=False
+    )
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="server_assessments", db_constraint=False
+    )
     asset = models.OneToOneField(Asset, on_delete=models.CASCADE, related_name="server_assessment")
     readiness = models.CharField(max_length=24, choices=Readiness.choices)
     readiness_reasons = models.JSONField(default=list, blank=True)
@@ -161,8 +169,13 @@ class ServerAssessment(models.Model):
 class TechDebtItem(models.Model):
     """One piece of technical debt: an end-of-life product or a gap to the engagement's standards."""
 
-    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="tech_debt_items")
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="tech_debt_items")
+    # No database constraint on engagement and assessment (see ServerAssessment).
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="tech_debt_items", db_constraint=False, db_index=False
+    )
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="tech_debt_items", db_constraint=False
+    )
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, null=True, blank=True, related_name="tech_debt_items"
     )

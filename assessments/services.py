@@ -301,7 +301,7 @@ def readiness_assess(*, assessment: Assessment, progress: Progress = _no_progres
     if scope is None:
         servers = loaders.server_facts(engagement_id=engagement.pk, server_ids=None)
     else:
-        portfolio = loaders.portfolio_load(engagement_id=engagement.pk, application_ids=scope)
+        portfolio = loaders.portfolio_load(engagement_id=engagement.pk, application_ids=scope, edges=False)
         servers = portfolio.servers
     priced = price_list_date(cloud)
     counts: dict[str, int] = defaultdict(int)
@@ -354,6 +354,7 @@ def readiness_assess(*, assessment: Assessment, progress: Progress = _no_progres
             "price_list_date",
         ),
         rows,
+        json_columns=("readiness_reasons",),
     )
     progress(total, total, f"{total:,} servers judged")
     parts = ", ".join(f"{counts[r]:,} {Readiness(r).label.lower()}" for r in READINESS_ORDER[::-1] if counts[r])
@@ -384,7 +385,7 @@ def tech_debt_assess(*, assessment: Assessment, progress: Progress = _no_progres
 
     engagement = assessment.engagement
     progress(0, 1, "loading applications")
-    portfolio = loaders.portfolio_load(engagement_id=engagement.pk, application_ids=_scope_ids(assessment))
+    portfolio = loaders.portfolio_load(engagement_id=engagement.pk, application_ids=_scope_ids(assessment), edges=False)
     standards = _standards(engagement)
     today = _today()
     rows = []
@@ -462,19 +463,10 @@ def _debt_of(assessment: Assessment, app_ids: Sequence[int] | None) -> dict[int,
     debt: dict[int, list[Any]] = defaultdict(list)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for app_id, category, component, version, status, severity, eol, reason, asset_id in cursor.fetchall():
-            debt[app_id].append(
-                DebtItem(
-                    category=category,
-                    component=component,
-                    version=version,
-                    status=status,
-                    severity=severity,
-                    eol_date=eol,
-                    reason=reason,
-                    server_id=asset_id,
-                )
-            )
+        for row in cursor.fetchall():
+            # the columns in DebtItem's order: category, component, version, status, severity, eol_date, reason,
+            # server_id
+            debt[row[0]].append(DebtItem(*row[1:]))
     return debt
 
 
@@ -484,7 +476,7 @@ def complexity_assess(*, assessment: Assessment, progress: Progress = _no_progre
 
     engagement = assessment.engagement
     progress(0, 1, "loading applications")
-    portfolio = loaders.portfolio_load(engagement_id=engagement.pk, application_ids=_scope_ids(assessment))
+    portfolio = loaders.portfolio_load(engagement_id=engagement.pk, application_ids=_scope_ids(assessment), edges=False)
     debt = _debt_of(assessment, None if assessment.application_ids is None else portfolio.app_ids)
     scores: dict[str, list[Any]] = {}
     histogram: dict[int, int] = defaultdict(int)
@@ -548,7 +540,7 @@ def sixr_recommend(
     engagement = assessment.engagement
     progress(0, 1, "loading applications")
     scope = _scope_ids(assessment)
-    portfolio = loaders.portfolio_load(engagement_id=engagement.pk, application_ids=scope)
+    portfolio = loaders.portfolio_load(engagement_id=engagement.pk, application_ids=scope, edges=False)
     scoped_ids = None if scope is None else portfolio.app_ids
     debt = _debt_of(assessment, scoped_ids)
     judged = _readiness_of(engagement.pk, None if scope is None else list(portfolio.servers))
@@ -637,6 +629,7 @@ def sixr_recommend(
         SixRDecision._meta.db_table,
         columns,
         ((engagement.pk, assessment.pk, d["app"].id, *(d[c] for c in columns[3:18]), now) for d in decided),
+        json_columns=("evidence", "alternatives", "risks", "target_services", "complexity_factors"),
     )
     by_strategy: dict[str, int] = defaultdict(int)
     for d in decided:
