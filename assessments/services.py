@@ -513,10 +513,13 @@ def _readiness_of(engagement_id: int, server_ids: Sequence[int] | None) -> dict[
         }
 
 
+_READINESS_RANK = {str(status): rank for rank, status in enumerate(READINESS_ORDER)}
+
+
 def worst_readiness(statuses: Sequence[str]) -> str:
     if not statuses:
         return Readiness.UNKNOWN
-    return min(statuses, key=lambda s: READINESS_ORDER.index(Readiness(s)))
+    return min(statuses, key=_READINESS_RANK.__getitem__)
 
 
 def _engine_rationale(strategy: str, confidence: float, evidence: Sequence[str]) -> str:
