@@ -8,11 +8,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, Max, Min, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Lower
 
 from engagements.models import Engagement
-from inventory.models import Application
+from inventory.models import Application, ApplicationDependency
 
 from .models import (
     READINESS_ORDER,
@@ -220,12 +220,18 @@ class WaveView:
         return sum(app["servers"] for app in self.applications)
 
 
-def waves_with_applications(*, engagement: Engagement) -> list[WaveView]:
-    """Every wave with its applications (name, strategy, servers, move group, pinned): three queries."""
-    waves = list(Wave.objects.filter(engagement=engagement).order_by("number"))
+def waves_with_applications(*, engagement: Engagement, numbers: list[int] | None = None) -> list[WaveView]:
+    """Every wave (or those `numbers`) with its applications (name, strategy, servers, move group, pinned): three
+    queries."""
+    waves_qs = Wave.objects.filter(engagement=engagement).order_by("number")
+    if numbers is not None:
+        waves_qs = waves_qs.filter(number__in=numbers)
+    waves = list(waves_qs)
     by_wave: dict[int, list[dict[str, Any]]] = defaultdict(list)
     rows = (
-        WaveAssignment.objects.filter(engagement=engagement, application__deleted_at__isnull=True)
+        WaveAssignment.objects.filter(
+            engagement=engagement, wave__in=[wave.pk for wave in waves], application__deleted_at__isnull=True
+        )
         .annotate(
             servers=Count(
                 "application__asset_links", filter=Q(application__asset_links__asset__deleted_at__isnull=True)
@@ -429,49 +435,94 @@ def page_application_assessment(*, application: Application) -> dict[str, Any]:
     }
 
 
-def _page_timeline(waves: list[Wave]) -> dict[str, Any]:
-    """Week columns of the Gantt chart: where each wave's bar starts and how many weeks it spans."""
-    if not waves:
-        return {}
-    start = min(wave.start for wave in waves)
-    end = max(wave.end for wave in waves)
-    weeks = max(1, ((end - start).days + 7) // 7)
+PAGE_WAVES_PER_PAGE = 12
+
+
+def _page_timeline(span_start: date, span_end: date, waves: list[Wave]) -> dict[str, Any]:
+    """The Gantt chart of these waves across the whole plan: each bar's left edge and width in percent of the
+    plan's span (placed by assessments-waves.js), and about a dozen date ticks."""
+    days = max(1, (span_end - span_start).days + 1)
+
+    def percent(day: date) -> float:
+        return round(100 * (day - span_start).days / days, 3)
+
     bars = {
         wave.number: {
-            "col_start": (wave.start - start).days // 7,
-            "col_span": max(1, ((wave.end - wave.start).days + 7) // 7),
+            "left": percent(wave.start),
+            "width": max(0.4, round(100 * ((wave.end - wave.start).days + 1) / days, 3)),
         }
         for wave in waves
     }
-    step = 1 if weeks <= 16 else 2 if weeks <= 32 else 4 if weeks <= 64 else 8
+    step = max(7, (days // 12 + 6) // 7 * 7)  # whole weeks, about twelve ticks
     ticks = [
-        {"index": i, "span": min(step, weeks - i), "label": (start + timedelta(weeks=i)).strftime("%d %b")}
-        for i in range(0, weeks, step)
+        {
+            "left": percent(span_start + timedelta(days=d)),
+            "label": (span_start + timedelta(days=d)).strftime("%d %b %y"),
+        }
+        for d in range(0, days, step)
     ]
-    return {"start": start, "end": end, "weeks": weeks, "ticks": ticks, "bars": bars}
+    return {"start": span_start, "end": span_end, "ticks": ticks, "bars": bars}
+
+
+def page_broken_dependencies(*, engagement: Engagement, limit: int = 50) -> tuple[int, list[dict[str, Any]], set[int]]:
+    """Dependencies the plan breaks (an application scheduled in an earlier wave than one it depends on; both
+    directions of a bidirectional one), computed in the database: how many, the first `limit` with names and
+    waves, and every application involved. The same rule as engine.waves.broken_dependencies."""
+    deps = ApplicationDependency._meta.db_table
+    apps = Application._meta.db_table
+    assigned = WaveAssignment._meta.db_table
+    waves = Wave._meta.db_table
+    query = (
+        f"WITH edge AS (SELECT source_id, target_id FROM {deps} WHERE engagement_id = %s "
+        f"UNION ALL SELECT target_id, source_id FROM {deps} WHERE engagement_id = %s AND direction = 'bidirectional') "
+        f"SELECT e.source_id, e.target_id, ws.number, wt.number, sa.name, ta.name FROM edge e "
+        f"JOIN {assigned} xs ON xs.application_id = e.source_id JOIN {waves} ws ON ws.id = xs.wave_id "
+        f"JOIN {assigned} xt ON xt.application_id = e.target_id JOIN {waves} wt ON wt.id = xt.wave_id "
+        f"JOIN {apps} sa ON sa.id = e.source_id AND sa.deleted_at IS NULL "
+        f"JOIN {apps} ta ON ta.id = e.target_id AND ta.deleted_at IS NULL "
+        "WHERE ws.number < wt.number ORDER BY ws.number, lower(sa.name), lower(ta.name)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [engagement.pk, engagement.pk])
+        rows = cursor.fetchall()
+    involved = {row[0] for row in rows} | {row[1] for row in rows}
+    first = [
+        {"source_name": sn, "target_name": tn, "source_wave": sw, "target_wave": tw}
+        for _, _, sw, tw, sn, tn in rows[:limit]
+    ]
+    return len(rows), first, involved
 
 
 def page_waves_board(
-    *, engagement: Engagement, apps_shown: int = PAGE_WAVE_APPS_SHOWN, check_dependencies: bool = True
+    *,
+    engagement: Engagement,
+    page: int = 1,
+    per_page: int = PAGE_WAVES_PER_PAGE,
+    apps_shown: int = PAGE_WAVE_APPS_SHOWN,
+    check_dependencies: bool = True,
 ) -> dict[str, Any]:
-    """The waves page: each wave with its first applications and counts, the Gantt timeline, and the
-    dependencies the plan breaks (an application scheduled before one it depends on)."""
-    from .engine.waves import broken_dependencies
-    from .loaders import portfolio_load
-
-    views = waves_with_applications(engagement=engagement)
-    wave_of = {app["id"]: view.wave.number for view in views for app in view.applications}
-    pairs: list[tuple[int, int]] = []
-    if wave_of and check_dependencies:
-        portfolio = portfolio_load(engagement_id=engagement.pk, application_ids=sorted(wave_of), servers=False)
-        pairs = broken_dependencies(wave_of, portfolio.edges)
-    names = {app["id"]: app["name"] for view in views for app in view.applications}
-    broken_apps = {a for pair in pairs for a in pair}
-    timeline = _page_timeline([view.wave for view in views])
+    """The waves page: a page of waves with their first applications and counts, their Gantt bars across the
+    whole plan, and the dependencies the plan breaks. A fixed number of queries, whatever the plan's size."""
+    span = Wave.objects.filter(engagement=engagement).aggregate(
+        count=Count("pk"), first=Min("start"), last=Max("end"), top=Max("number")
+    )
+    wave_count = span["count"] or 0
+    pages = max(1, -(-wave_count // per_page))
+    page = min(max(1, page), pages)
+    numbers = list(
+        Wave.objects.filter(engagement=engagement)
+        .order_by("number")
+        .values_list("number", flat=True)[(page - 1) * per_page : page * per_page]
+    )
+    views = waves_with_applications(engagement=engagement, numbers=numbers) if numbers else []
+    broken_count, broken, involved = (
+        page_broken_dependencies(engagement=engagement) if check_dependencies and views else (0, [], set())
+    )
+    timeline = _page_timeline(span["first"], span["last"], [v.wave for v in views]) if views else {}
     waves = []
     for view in views:
         for app in view.applications:
-            app["broken"] = app["id"] in broken_apps
+            app["broken"] = app["id"] in involved
         waves.append(
             {
                 "number": view.wave.number,
@@ -487,17 +538,25 @@ def page_waves_board(
                 **timeline["bars"][view.wave.number],
             }
         )
-    broken = [
-        {"source_name": names[s], "target_name": names[t], "source_wave": wave_of[s], "target_wave": wave_of[t]}
-        for s, t in pairs[:50]
-    ]
+    totals = WaveAssignment.objects.filter(engagement=engagement, application__deleted_at__isnull=True).aggregate(
+        applications=Count("pk"),
+        servers=Count(
+            "application__asset_links",
+            filter=Q(application__asset_links__asset__deleted_at__isnull=True),
+        ),
+    )
     return {
         "waves": waves,
+        "wave_count": wave_count,
+        "wave_page": {"number": page, "count": pages, "previous": page - 1, "next": page + 1 if page < pages else 0},
+        "last_wave_number": span["top"] or 0,
         "timeline": timeline,
         "broken": broken,
-        "broken_count": len(pairs),
-        "totals": {"applications": len(wave_of), "servers": sum(w["server_count"] for w in waves)},
-        "move_choices": sorted(names.items(), key=lambda pair: pair[1].lower()),
+        "broken_count": broken_count,
+        "totals": totals,
+        "move_choices": sorted(
+            ((app["id"], app["name"]) for w in waves for app in w["apps"]), key=lambda pair: str(pair[1]).lower()
+        ),
     }
 
 
@@ -579,7 +638,7 @@ def page_report(*, engagement: Engagement) -> dict[str, Any]:
         decision.wave_name = waves.get(decision.application_id, "")  # type: ignore[attr-defined]
     summary = portfolio_summary(engagement=engagement)
     person_days = SixRDecision.objects.filter(engagement=engagement).aggregate(n=Sum("person_days"))["n"] or 0
-    board = page_waves_board(engagement=engagement, apps_shown=200, check_dependencies=False)
+    board = page_waves_board(engagement=engagement, per_page=10_000, apps_shown=200, check_dependencies=False)
     return {
         "assessment": assessment_latest(engagement=engagement),
         "decisions": decisions,

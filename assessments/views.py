@@ -257,8 +257,13 @@ def standard_update_view(request: HttpRequest, engagement_pk: int, pk: int) -> H
 # ------------------------------------------------------------------------------------------- waves
 
 
-def _board_context(engagement: Engagement, **extra: Any) -> dict[str, Any]:
-    return {"engagement": engagement, **selectors.page_waves_board(engagement=engagement), **extra}
+def _board_context(request: HttpRequest, engagement: Engagement, **extra: Any) -> dict[str, Any]:
+    try:
+        page = int(request.GET.get("page") or request.POST.get("page") or 1)
+    except ValueError:
+        page = 1
+    board = selectors.page_waves_board(engagement=engagement, page=page)
+    return {"engagement": engagement, **board, "query": request.GET.copy(), **extra}
 
 
 def _plan_form(engagement: Engagement, data: Any = None) -> WavePlanForm:
@@ -275,7 +280,7 @@ def _plan_form(engagement: Engagement, data: Any = None) -> WavePlanForm:
 @role_required(Role.VIEWER)
 def waves_view(request: HttpRequest, engagement_pk: int) -> HttpResponse:
     engagement = _engagement(engagement_pk)
-    context = _board_context(engagement, section="waves", plan_form=_plan_form(engagement))
+    context = _board_context(request, engagement, section="waves", plan_form=_plan_form(engagement))
     return render(request, "assessments/waves.html", context)
 
 
@@ -310,7 +315,7 @@ def wave_move_view(request: HttpRequest, engagement_pk: int) -> HttpResponse:
             messages.success(request, f"{moved_name} moved to wave {moved_to}.")
         return redirect("assessments:waves", engagement_pk=engagement.pk)
     context = _board_context(
-        engagement, move_form=form, move_warnings=warnings, moved_name=moved_name, moved_to=moved_to
+        request, engagement, move_form=form, move_warnings=warnings, moved_name=moved_name, moved_to=moved_to
     )
     return render(request, "assessments/waves.html#board", context, status=status)
 
@@ -334,7 +339,7 @@ def waves_plan_view(request: HttpRequest, engagement_pk: int) -> HttpResponse:
             for warning in result.warnings[:5]:
                 messages.warning(request, warning)
             return redirect("assessments:waves", engagement_pk=engagement.pk)
-    context = _board_context(engagement, section="waves", plan_form=form)
+    context = _board_context(request, engagement, section="waves", plan_form=form)
     return render(request, "assessments/waves.html", context, status=422)
 
 

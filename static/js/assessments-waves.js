@@ -1,20 +1,14 @@
-// The waves page: places the timeline's bars from their data- attributes (no inline style under CSP) and lets
+// The waves page: places the timeline's bars and ticks from their data- attributes (no inline style under CSP) and lets
 // a person drag an application onto another wave; the drop fills the plain move form and submits it by htmx.
 (function () {
   "use strict";
 
   function placeTimeline(root) {
-    root.querySelectorAll(".gantt[data-weeks]").forEach(function (grid) {
-      grid.style.setProperty("--weeks", grid.getAttribute("data-weeks"));
-    });
-    root.querySelectorAll("[data-col-start]").forEach(function (cell) {
-      var start = parseInt(cell.getAttribute("data-col-start"), 10) || 0;
-      var span = parseInt(cell.getAttribute("data-col-span"), 10) || 1;
-      // Column 1 holds the labels: week 0 is grid column 2.
-      cell.style.gridColumn = (start + 2) + " / span " + span;
-    });
-    root.querySelectorAll("[data-row]").forEach(function (cell) {
-      cell.style.gridRow = cell.getAttribute("data-row");
+    // Bars and ticks carry their place in percent of the plan's span.
+    root.querySelectorAll(".gantt [data-left]").forEach(function (el) {
+      el.style.left = el.getAttribute("data-left") + "%";
+      var width = el.getAttribute("data-width");
+      if (width) { el.style.width = width + "%"; }
     });
   }
 

@@ -26,8 +26,8 @@ def test_the_timeline_shows_each_wave_with_its_applications(team: Team) -> None:
         assessed = assessed_engagement(apps=5)  # waves: Pilot (app00, app01), Wave 2 (app02, app03), Wave 3 (app04)
     html = http(team.host, team.viewer).get(_url(assessed)).content.decode()
     assert html.count('data-testid="gantt-bar"') == 3
-    assert 'data-weeks="12"' in html
-    assert 'data-col-start="0" data-col-span="4"' in html and 'data-col-start="8" data-col-span="4"' in html
+    # Bars in percent of the plan's 84 days: the pilot takes the first third, wave 3 the last.
+    assert 'data-left="0.0" data-width="33.333"' in html and 'data-left="66.667" data-width="33.333"' in html
     assert "3 waves · 5 applications · 5 servers · 2026-01-05 → 2026-03-29" in html
     assert html.count('data-testid="wave-app"') == 5
     assert 'data-testid="broken-dependencies"' not in html  # each app's dependency moves in the same or an earlier wave
@@ -116,3 +116,16 @@ def test_the_page_runs_the_same_queries_for_4_or_30_applications(team: Team) -> 
             assert client.get(_url(assessed)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_a_long_plan_is_shown_a_page_of_waves_at_a_time(team: Team) -> None:
+    assessed = _many(team, 30, "Long")  # 15 waves of two applications
+    client = http(team.host, team.viewer)
+    first = client.get(_url(assessed)).content.decode()
+    assert first.count('data-testid="gantt-bar"') == 12 and "page 1 of 2" in first
+    assert "15 waves · 30 applications" in first
+    second = client.get(_url(assessed, "?page=2")).content.decode()
+    assert second.count('data-testid="gantt-bar"') == 3 and "page 2 of 2" in second
+    assert ">Wave 13</a>" in second and ">Wave 15</a>" in second and ">Pilot</a>" not in second
+    beyond = client.get(_url(assessed, "?page=99")).content.decode()
+    assert "page 2 of 2" in beyond
