@@ -156,3 +156,4 @@ def test_every_business_fact_is_editable_on_the_application_page(team: Team) -> 
     ]  # fmt: skip
     for name in facts:
         assert f"fields/{name}/?edit=1" in html, name
+    assert f'href="/engagements/{assessed.engagement.pk}/assessment/applications/{app.pk}/"' in html
