@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from engagements.models import Engagement
+from flows.models import FlowStatus
 from inventory.models import Application
 from migration_platform.forms import add_service_errors
 from migration_platform.pagination import paginate
@@ -53,9 +54,14 @@ def _can_approve(request: HttpRequest) -> bool:
 
 
 def _approval_context(request: HttpRequest, engagement: Engagement, error: str = "") -> dict[str, Any]:
+    assessment = selectors.assessment_latest(engagement=engagement)
+    flow = assessment.flow if assessment else None
     return {
         "engagement": engagement,
-        "assessment": selectors.assessment_latest(engagement=engagement),
+        "assessment": assessment,
+        "waiting_for_approval": flow is not None
+        and flow.status == FlowStatus.WAITING_FOR_INPUT
+        and flow.current_phase == "review",
         "counts": selectors.page_review_counts(engagement=engagement),
         "can_approve": _can_approve(request),
         "approve_error": error,

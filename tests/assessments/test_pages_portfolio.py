@@ -40,7 +40,7 @@ def test_a_viewer_sees_each_decision_but_no_review_buttons(team: Team) -> None:
     assert "Pilot" in html  # the wave of app00
     assert 'data-testid="accept"' not in html and 'data-testid="override-form"' not in html
     assert 'data-testid="approve-form"' not in html
-    assert "Waiting for the engagement manager" in html
+    assert "This run is not waiting for an approval." in html  # stored results, no flow at its gate
 
 
 def test_an_analyst_accepts_a_decision_and_the_row_says_so(team: Team) -> None:

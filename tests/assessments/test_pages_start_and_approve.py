@@ -62,6 +62,9 @@ def test_an_analyst_starts_an_assessment_of_chosen_applications_and_lands_on_its
         assessment = Assessment.objects.get(engagement=engagement)
         assert assessment.application_ids == [shop.pk]
         assert response["Location"] == Flow.objects.get(pk=assessment.flow_id).get_absolute_url()
+    portfolio = http(team.host, team.manager).get(f"/engagements/{engagement.pk}/assessment/").content.decode()
+    assert 'data-testid="approval-running"' in portfolio and 'data-testid="approve-form"' not in portfolio
+    assert "1 chosen application" in portfolio
     again = client.post(url, {"scope": "all"})
     assert again.status_code == 422
     assert "already under way" in again.content.decode()
