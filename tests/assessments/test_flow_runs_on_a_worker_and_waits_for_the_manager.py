@@ -55,7 +55,7 @@ def test_the_flow_assesses_waits_at_the_gate_and_goes_on_once_the_manager_approv
         readiness = dict(ServerAssessment.objects.filter(engagement=engagement).values_list("asset__name", "readiness"))
         assert readiness["shop01"] == "ready"
         assert readiness["bill01"] in ("ready_with_conditions", "not_ready")
-        sized = ServerAssessment.objects.get(asset__name="shop01")
+        sized = ServerAssessment.objects.get(engagement=engagement, asset__name="shop01")
         assert sized.target_instance and sized.monthly_cost_target and sized.price_list_date
 
         debt = set(TechDebtItem.objects.filter(engagement=engagement).values_list("application__name", "component"))
