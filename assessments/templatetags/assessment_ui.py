@@ -73,3 +73,12 @@ def strategy_label(value: str | None) -> str:
 @register.filter
 def percent_number(value: float | str | None) -> int:
     return 0 if value is None or value == "" else round(float(value) * 100)
+
+
+@register.simple_tag
+def product_version(product: str, version: str) -> str:
+    """A debt item's component as people write it: "windows_server", "2008.2" -> "Windows Server 2008 R2"."""
+    from assessments.engine.versions import PRODUCT_LABELS, display_version
+
+    label = PRODUCT_LABELS.get(product, product)
+    return f"{label} {display_version(product, version)}".strip() if version else label

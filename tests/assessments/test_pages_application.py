@@ -73,6 +73,7 @@ def test_a_viewer_reads_the_whole_decision_but_gets_no_review_form(team: Team) -
     debt = _text(html, "debt")
     assert "Windows Server 2008 R2" in debt and "2020-01-14" in debt and "srv00" in debt
     assert "Java 8" in debt and "application" in debt
+    assert "windows_server" not in debt and "2008.2" not in debt  # product keys shown by their names
     servers = _text(html, "servers")
     assert "m6i.xlarge" in servers and "Not ready" in servers and "past its end of support" in servers
     assert "140" in servers and "300" in servers
