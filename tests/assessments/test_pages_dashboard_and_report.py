@@ -113,3 +113,20 @@ def test_standards_are_edited_in_place_and_a_minimum_above_the_recommended_is_re
         assert (java.minimum_version, java.recommended_version, java.updated_by_id) == ("11", "21", team.analyst.pk)
         assert ChangeRecord.objects.filter(action="standard_updated", user=team.analyst).exists()
     assert http(team.host, team.viewer).post(f"{url}{java.pk}/", {"minimum_version": "8"}).status_code == 403
+
+
+def test_the_dashboard_and_report_run_the_same_queries_for_4_or_24_applications(team: Team) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with schema_context(team.client.schema_name):
+        small = assessed_engagement(apps=4, name="Small")
+        large = assessed_engagement(apps=24, name="Large")
+    client = http(team.host, team.viewer)
+    for tail in ("", "assessment/report/"):
+        counts = []
+        for assessed in (small, large):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(f"/engagements/{assessed.engagement.pk}/{tail}").status_code == 200
+            counts.append(len(queries))
+        assert counts[0] == counts[1], (tail, counts)
