@@ -130,3 +130,25 @@ def test_the_dashboard_and_report_run_the_same_queries_for_4_or_24_applications(
                 assert client.get(f"/engagements/{assessed.engagement.pk}/{tail}").status_code == 200
             counts.append(len(queries))
         assert counts[0] == counts[1], (tail, counts)
+
+
+def test_every_page_of_an_engagement_without_assessment_shows_its_empty_state(team: Team) -> None:
+    with schema_context(team.client.schema_name):
+        engagement = Engagement.objects.create(name="Not yet")
+    client = http(team.host, team.analyst)
+    base = f"/engagements/{engagement.pk}/assessment/"
+    expected = {
+        "": "No assessment yet",
+        "waves/": "No waves yet",
+        "report/": "Nothing to report yet",
+        "start/": "No applications to assess",
+    }
+    for tail, text in expected.items():
+        response = client.get(base + tail)
+        assert response.status_code == 200, tail
+        assert text in response.content.decode(), tail
+    refused = client.post(
+        base + "waves/plan/", {"max_servers_per_wave": "10", "wave_weeks": "2", "pilot_max_apps": "1"}
+    )
+    assert refused.status_code == 422
+    assert "No 6R decisions yet: run the assessment before planning waves." in refused.content.decode()
