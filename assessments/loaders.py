@@ -183,10 +183,16 @@ def dependency_edges(engagement_id: int, app_ids: set[int] | None = None) -> lis
 
 
 def portfolio_load(
-    *, engagement_id: int, application_ids: Sequence[int] | None, servers: bool = True, edges: bool = True
+    *,
+    engagement_id: int,
+    application_ids: Sequence[int] | None,
+    servers: bool = True,
+    edges: bool = True,
+    counts: bool = True,
 ) -> Portfolio:
     """The applications in scope with their servers (and the dependencies between them when `edges`): a handful
-    of queries whatever the size."""
+    of queries whatever the size. `counts` False leaves every application's dependency counts at 0 (wave planning
+    needs the edges, not the counts)."""
     apps_table = Application._meta.db_table
     links = ApplicationAsset._meta.db_table
     assets = Asset._meta.db_table
@@ -214,12 +220,12 @@ def portfolio_load(
             apps_per_server[asset_id] += 1
             if app_id in in_scope:
                 servers_of[app_id].append(asset_id)
-    counts = dependency_counts(engagement_id)
+    dependency_count = dependency_counts(engagement_id) if counts else {}
     no_dependencies = (0, 0)
 
     apps = []
     for row in app_rows:
-        out_count, in_count = counts.get(row[0], no_dependencies)
+        out_count, in_count = dependency_count.get(row[0], no_dependencies)
         apps.append(
             AppFacts(
                 id=row[0],

@@ -301,7 +301,9 @@ def readiness_assess(*, assessment: Assessment, progress: Progress = _no_progres
     if scope is None:
         servers = loaders.server_facts(engagement_id=engagement.pk, server_ids=None)
     else:
-        portfolio = loaders.portfolio_load(engagement_id=engagement.pk, application_ids=scope, edges=False)
+        portfolio = loaders.portfolio_load(
+            engagement_id=engagement.pk, application_ids=scope, edges=False, counts=False
+        )
         servers = portfolio.servers
     priced = price_list_date(cloud)
     counts: dict[str, int] = defaultdict(int)
@@ -385,7 +387,9 @@ def tech_debt_assess(*, assessment: Assessment, progress: Progress = _no_progres
 
     engagement = assessment.engagement
     progress(0, 1, "loading applications")
-    portfolio = loaders.portfolio_load(engagement_id=engagement.pk, application_ids=_scope_ids(assessment), edges=False)
+    portfolio = loaders.portfolio_load(
+        engagement_id=engagement.pk, application_ids=_scope_ids(assessment), edges=False, counts=False
+    )
     standards = _standards(engagement)
     today = _today()
     rows = []
@@ -875,7 +879,9 @@ def waves_plan(
     if not strategies:
         raise ValidationError("No 6R decisions yet: run the assessment before planning waves.")
     progress(0, 1, "loading applications and dependencies")
-    portfolio = loaders.portfolio_load(engagement_id=engagement.pk, application_ids=sorted(moving), servers=False)
+    portfolio = loaders.portfolio_load(
+        engagement_id=engagement.pk, application_ids=sorted(moving), servers=False, counts=False
+    )
     risk = dict(
         SixRDecision.objects.filter(engagement=engagement, application_id__in=moving).values_list(
             "application_id", "complexity_score"
@@ -957,7 +963,9 @@ def wave_dependency_warnings(*, engagement: Engagement, assignment: dict[int, in
         assignment = dict(
             WaveAssignment.objects.filter(engagement=engagement).values_list("application_id", "wave__number")
         )
-    portfolio = loaders.portfolio_load(engagement_id=engagement.pk, application_ids=sorted(assignment), servers=False)
+    portfolio = loaders.portfolio_load(
+        engagement_id=engagement.pk, application_ids=sorted(assignment), servers=False, counts=False
+    )
     names = {app.id: app.name for app in portfolio.apps}
     return [
         f"{names.get(source, source)} (wave {assignment[source]}) depends on {names.get(target, target)} "
