@@ -20,7 +20,7 @@ from assessments.models import (
 )
 from flows.models import FlowStatus, PhaseStatus
 from tests.assessments.backend_data import Estate
-from tests.conftest import api
+from tests.conftest import api, http
 from tests.flows.conftest import phase_statuses, wait_for_status
 
 
@@ -70,6 +70,11 @@ def test_the_flow_assesses_waits_at_the_gate_and_goes_on_once_the_manager_approv
         assert strategies["Web Shop"] == "rehost"
         assert strategies["Billing"] in ("replatform", "refactor")
         assert not WaveAssignment.objects.filter(engagement=engagement).exists()  # planning waits for the gate
+
+    # The flow's page links the gate to the portfolio review.
+    page = http(estate.team.host, estate.team.viewer).get(f"/flows/{flow_id}/")
+    assert page.status_code == 200
+    assert f'href="/engagements/{estate.engagement.pk}/assessment/"' in page.content.decode()
 
     # A viewer and an analyst cannot approve, through the API or the service.
     url = f"/api/v1/assessments/{assessment.pk}/approve/"
