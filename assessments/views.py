@@ -11,7 +11,6 @@ from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -24,6 +23,7 @@ from tenants.access import role_required
 from tenants.roles import Role, role_at_least
 
 from . import selectors, services
+from .exporters import XLSX_CONTENT_TYPE, filename_for
 from .forms import ApproveForm, PortfolioFilterForm, ReviewForm, StandardForm, StartForm, WaveMoveForm, WavePlanForm
 from .models import ArchitectureStandard, Strategy
 from .selectors import PortfolioFilters
@@ -367,8 +367,6 @@ def report_view(request: HttpRequest, engagement_pk: int) -> HttpResponse:
 @role_required(Role.VIEWER)
 def report_xlsx_view(request: HttpRequest, engagement_pk: int) -> HttpResponse:
     engagement = _engagement(engagement_pk)
-    content = services.assessment_export_xlsx(engagement=engagement)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    name = slugify(engagement.name) or f"engagement-{engagement.pk}"
-    response["Content-Disposition"] = f'attachment; filename="assessment-{name}.xlsx"'
+    response = HttpResponse(services.assessment_export_xlsx(engagement=engagement), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename_for(engagement, "xlsx")}"'
     return response

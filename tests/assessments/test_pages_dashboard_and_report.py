@@ -87,7 +87,7 @@ def test_the_xlsx_download_is_the_assessment_workbook(team: Team) -> None:
     response = http(team.host, team.viewer).get(f"/engagements/{assessed.engagement.pk}/assessment/report.xlsx")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert response["Content-Disposition"] == 'attachment; filename="assessment-assessed-estate.xlsx"'
+    assert response["Content-Disposition"] == 'attachment; filename="assessed-estate-assessment.xlsx"'
     workbook = load_workbook(io.BytesIO(response.content), read_only=True)
     assert {"applications", "servers", "decisions", "waves"} <= set(workbook.sheetnames)
     names = [row[0] for row in workbook["applications"].iter_rows(min_row=2, values_only=True)]
