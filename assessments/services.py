@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -307,19 +307,20 @@ def readiness_assess(*, assessment: Assessment, progress: Progress = _no_progres
         servers = portfolio.servers
     priced = price_list_date(cloud)
     counts: dict[str, int] = defaultdict(int)
-    rows = []
     total = len(servers)
-    for n, server in enumerate(servers.values(), start=1):
-        judged = server_readiness(server, cloud)
-        sized = size_server(server, cloud)
-        counts[judged.status] += 1
-        rows.append(
-            (
+
+    def judged_rows() -> Iterator[tuple[Any, ...]]:
+        # Judged while COPY streams them: PostgreSQL writes on one core while Python judges on the other.
+        for n, server in enumerate(servers.values(), start=1):
+            judged = server_readiness(server, cloud)
+            sized = size_server(server, cloud)
+            counts[judged.status] += 1
+            yield (
                 engagement.pk,
                 assessment.pk,
                 server.id,
                 judged.status,
-                list(judged.reasons),
+                judged.reasons,
                 sized.instance_type or "",
                 sized.vcpu,
                 sized.memory_gb,
@@ -329,9 +330,9 @@ def readiness_assess(*, assessment: Assessment, progress: Progress = _no_progres
                 sized.monthly_cost,
                 priced,
             )
-        )
-        if n % 5000 == 0:
-            progress(n, total, f"judged {n:,} of {total:,} servers")
+            if n % 5000 == 0:
+                progress(n, total, f"judged {n:,} of {total:,} servers")
+
     loaders.delete_where(
         ServerAssessment._meta.db_table,
         engagement_id=engagement.pk,
@@ -355,7 +356,7 @@ def readiness_assess(*, assessment: Assessment, progress: Progress = _no_progres
             "monthly_cost_target",
             "price_list_date",
         ),
-        rows,
+        judged_rows(),
         json_columns=("readiness_reasons",),
     )
     progress(total, total, f"{total:,} servers judged")
@@ -392,15 +393,15 @@ def tech_debt_assess(*, assessment: Assessment, progress: Progress = _no_progres
     )
     standards = _standards(engagement)
     today = _today()
-    rows = []
     by_category: dict[str, int] = defaultdict(int)
     total = len(portfolio.apps)
-    for n, app in enumerate(portfolio.apps, start=1):
-        servers = [portfolio.servers[i] for i in app.server_ids if i in portfolio.servers]
-        for item in debt_items(app, servers, standards, today):
-            by_category[item.category] += 1
-            rows.append(
-                (
+
+    def debt_rows() -> Iterator[tuple[Any, ...]]:
+        for n, app in enumerate(portfolio.apps, start=1):
+            servers = [portfolio.servers[i] for i in app.server_ids if i in portfolio.servers]
+            for item in debt_items(app, servers, standards, today):
+                by_category[item.category] += 1
+                yield (
                     engagement.pk,
                     assessment.pk,
                     app.id,
@@ -413,16 +414,16 @@ def tech_debt_assess(*, assessment: Assessment, progress: Progress = _no_progres
                     item.eol_date,
                     item.reason or "",
                 )
-            )
-        if n % 2000 == 0:
-            progress(n, total, f"{n:,} of {total:,} applications")
+            if n % 2000 == 0:
+                progress(n, total, f"{n:,} of {total:,} applications")
+
     loaders.delete_where(
         TechDebtItem._meta.db_table,
         engagement_id=engagement.pk,
         column="application_id",
         ids=None if assessment.application_ids is None else portfolio.app_ids,
     )
-    loaders.copy_rows(
+    written = loaders.copy_rows(
         TechDebtItem._meta.db_table,
         (
             "engagement_id",
@@ -437,15 +438,15 @@ def tech_debt_assess(*, assessment: Assessment, progress: Progress = _no_progres
             "eol_date",
             "reason",
         ),
-        rows,
+        debt_rows(),
     )
-    progress(total, total, f"{len(rows):,} debt items")
+    progress(total, total, f"{written:,} debt items")
     parts = ", ".join(f"{by_category[c]:,} {DebtCategory(c).label.lower()}" for c in DebtCategory if by_category[c])
     return {
-        "summary": f"{len(rows):,} technical debt items on {total:,} applications" + (f" ({parts})" if parts else ""),
+        "summary": f"{written:,} technical debt items on {total:,} applications" + (f" ({parts})" if parts else ""),
         "counts": {
             "applications": total,
-            "tech_debt_items": len(rows),
+            "tech_debt_items": written,
             **{f"tech_debt_{k}": v for k, v in by_category.items()},
         },
     }
