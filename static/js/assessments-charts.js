@@ -34,9 +34,9 @@
     },
     waves: function (canvas, d) {
       return make(canvas, { type: "bar", data: { labels: d.labels, datasets: [
-        { label: "Applications", data: d.applications, backgroundColor: "#0d6efd", yAxisID: "y" },
-        { label: "Servers", data: d.servers, backgroundColor: "#20c997", yAxisID: "y1" }
-      ] }, options: { scales: { y: { beginAtZero: true, position: "left", ticks: { precision: 0 } }, y1: { beginAtZero: true, position: "right", grid: { drawOnChartArea: false }, ticks: { precision: 0 } } } } });
+        { label: "Applications", data: d.applications, backgroundColor: "#0d6efd" },
+        { label: "Servers", data: d.servers, backgroundColor: "#20c997" }
+      ] }, options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } });
     }
   };
 
