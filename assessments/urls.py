@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.portfolio_view, name="portfolio"),
     path("start/", views.start_view, name="start"),
     path("approve/", views.approve_view, name="approve"),
+    path("approval/", views.approval_view, name="approval"),
     path("applications/<int:pk>/", views.application_view, name="application"),
     path("applications/<int:pk>/review/", views.review_view, name="review"),
     path("standards/", views.standards_view, name="standards"),

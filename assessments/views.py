@@ -59,6 +59,7 @@ def _approval_context(request: HttpRequest, engagement: Engagement, error: str =
     return {
         "engagement": engagement,
         "assessment": assessment,
+        "running": flow is not None and flow.status in (FlowStatus.PENDING, FlowStatus.RUNNING),
         "waiting_for_approval": flow is not None
         and flow.status == FlowStatus.WAITING_FOR_INPUT
         and flow.current_phase == "review",
@@ -98,6 +99,19 @@ def portfolio_view(request: HttpRequest, engagement_pk: int) -> HttpResponse:
         return render(request, f"{PORTFOLIO}#table", context)
     context.update(_approval_context(request, engagement))
     return render(request, PORTFOLIO, context)
+
+
+@role_required(Role.VIEWER)
+def approval_view(request: HttpRequest, engagement_pk: int) -> HttpResponse:
+    """The approval card, polled while the assessment runs; once the run stops running (at its gate, or ended),
+    the page reloads whole, so its decisions appear with it."""
+    engagement = _engagement(engagement_pk)
+    context = _approval_context(request, engagement)
+    if request.GET.get("running") and not context["running"]:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, f"{PORTFOLIO}#approval", context)
 
 
 @role_required(Role.ANALYST)

@@ -41,6 +41,7 @@ def cases(team: Team) -> list[Case]:
         Case("get", f"{base}/standards/", Role.VIEWER),
         Case("get", f"{base}/waves/", Role.VIEWER),
         Case("get", f"{base}/report/", Role.VIEWER),
+        Case("get", f"{base}/approval/?running=1", Role.VIEWER),
         Case("get", f"{base}/report.xlsx", Role.VIEWER),
         Case("get", f"/engagements/{engagement.pk}/", Role.VIEWER),
         Case("get", f"{base}/start/", Role.ANALYST),

@@ -65,6 +65,9 @@ def test_an_analyst_starts_an_assessment_of_chosen_applications_and_lands_on_its
     portfolio = http(team.host, team.manager).get(f"/engagements/{engagement.pk}/assessment/").content.decode()
     assert 'data-testid="approval-running"' in portfolio and 'data-testid="approve-form"' not in portfolio
     assert "1 chosen application" in portfolio
+    assert 'hx-trigger="every 5s"' in portfolio  # the card follows the run
+    polled = http(team.host, team.viewer).get(f"/engagements/{engagement.pk}/assessment/approval/?running=1")
+    assert polled.status_code == 200 and 'hx-trigger="every 5s"' in polled.content.decode()
     again = client.post(url, {"scope": "all"})
     assert again.status_code == 422
     assert "already under way" in again.content.decode()
@@ -90,7 +93,10 @@ def test_the_engagement_manager_approves_the_portfolio_and_the_gate_passes(
         assert "Waiting for the engagement manager to approve the portfolio." in analyst_view
         assert http(team.host, team.analyst).post(url + "approve/", {"comment": "fine"}).status_code == 403
         manager = http(team.host, team.manager)
-        assert 'data-testid="approve-form"' in manager.get(url).content.decode()
+        at_gate = manager.get(url + "approval/?running=1")
+        assert (at_gate.status_code, at_gate["HX-Refresh"]) == (204, "true")  # the page reloads with its decisions
+        page = manager.get(url).content.decode()
+        assert 'data-testid="approve-form"' in page and 'hx-trigger="every 5s"' not in page
         with running_inline():  # the next phase is not sent to a worker: this test only follows the gate
             response = manager.post(url + "approve/", {"comment": "Agreed with the client"}, **HTMX)
         card = response.content.decode()
