@@ -264,17 +264,26 @@ def assessment_start(
 
 
 def assessment_for_flow(*, flow: Flow) -> Assessment:
+    """The assessment a flow works on. A flow started without one (from the engagement's generic "start a flow"
+    form) assesses every application: its assessment is recorded on the first call and in the flow's input."""
     assessment_id = (flow.input or {}).get("assessment_id")
-    assessment = (
-        Assessment.objects.select_related("engagement")
-        .filter(pk=assessment_id, engagement_id=flow.engagement_id)
-        .first()
-        if isinstance(assessment_id, int)
-        else None
-    )
+    if isinstance(assessment_id, int):
+        assessment = (
+            Assessment.objects.select_related("engagement")
+            .filter(pk=assessment_id, engagement_id=flow.engagement_id)
+            .first()
+        )
+        if assessment is None:
+            raise ValidationError(f"Assessment #{assessment_id} of this flow does not exist any more.")
+        return assessment
+    assessment = Assessment.objects.select_related("engagement").filter(flow=flow).first()
     if assessment is None:
-        raise ValidationError("This assessment flow has no assessment to work on: start it from the assessment page.")
-    return assessment
+        assessment = Assessment.objects.create(
+            engagement_id=flow.engagement_id, flow=flow, application_ids=None, created_by_id=flow.created_by_id
+        )
+    flow.input = {**(flow.input or {}), "assessment_id": assessment.pk, "application_ids": None}
+    Flow.objects.filter(pk=flow.pk).update(input=flow.input)
+    return Assessment.objects.select_related("engagement").get(pk=assessment.pk)
 
 
 # --- the phases -----------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from assessments.models import (
     WaveAssignment,
     WaveMove,
 )
+from flows.models import FlowStatus
 from flows.services import flow_cancel, flow_run_inline, running_inline
 from tests.assessments.backend_data import Estate, assess
 
@@ -200,3 +201,18 @@ def test_applications_of_another_engagement_cannot_be_chosen(estate: Estate) -> 
             )
         assert str(estate.apps["Billing"].pk) in str(refused.value)
         assert not Assessment.objects.filter(engagement=other).exists()
+
+
+def test_an_assessment_flow_started_from_the_generic_form_assesses_every_application(estate: Estate) -> None:
+    from flows.services import flow_start
+
+    with schema_context(estate.schema), running_inline():
+        flow = flow_start(engagement=estate.engagement, flow_type="assessment", user=estate.team.analyst)
+        flow_run_inline(flow=flow)
+        flow.refresh_from_db()
+
+        assert flow.status == FlowStatus.WAITING_FOR_INPUT, flow.message
+        assessment = Assessment.objects.get(flow=flow)
+        assert assessment.application_ids is None and assessment.created_by_id == estate.team.analyst.pk
+        assert flow.input["assessment_id"] == assessment.pk
+        assert SixRDecision.objects.filter(assessment=assessment).count() == 4
