@@ -965,8 +965,11 @@ def waves_plan(
     return WavePlanResult(waves=len(waves), applications=placed, warnings=list(plan.warnings))
 
 
-def wave_dependency_warnings(*, engagement: Engagement, assignment: dict[int, int] | None = None) -> list[str]:
-    """Dependencies the plan breaks: an application scheduled before one it depends on."""
+def wave_dependency_warnings(
+    *, engagement: Engagement, assignment: dict[int, int] | None = None, involving: int | None = None
+) -> list[str]:
+    """Dependencies the plan breaks: an application scheduled before one it depends on (only those involving the
+    application `involving` when given)."""
     from .engine.waves import broken_dependencies
 
     if assignment is None:
@@ -981,6 +984,7 @@ def wave_dependency_warnings(*, engagement: Engagement, assignment: dict[int, in
         f"{names.get(source, source)} (wave {assignment[source]}) depends on {names.get(target, target)} "
         f"(wave {assignment[target]}), which moves later"
         for source, target in broken_dependencies(assignment, portfolio.edges)
+        if involving is None or involving in (source, target)
     ]
 
 
@@ -1010,7 +1014,7 @@ def wave_move(*, application: Application, wave_number: int, user: User | None, 
                 "comment": (comment or "").strip(),
             },
         )
-        warnings = [w for w in wave_dependency_warnings(engagement=engagement) if application.name in w]
+        warnings = wave_dependency_warnings(engagement=engagement, involving=application.pk)
         change_record(
             engagement=engagement,
             user=user,
