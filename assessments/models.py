@@ -139,12 +139,14 @@ class ServerAssessment(models.Model):
     # The two big tables of engine output (50,000 servers, tens of thousands of debt items) are written by COPY from
     # ids loaded in the same transaction: their engagement and assessment references carry no database constraint
     # (each would be a deferred trigger check per row at commit, seconds at that size; deletes still cascade
-    # through Django), and the engagement has no index of its own (the composite indexes below start with it).
+    # through Django) and no index of their own (the composite indexes below start with the engagement; an
+    # assessment is deleted rarely, with its engagement, and one scan then is cheaper than an index on every
+    # write).
     engagement = models.ForeignKey(
         Engagement, on_delete=models.CASCADE, related_name="server_assessments", db_constraint=False, db_index=False
     )
     assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, related_name="server_assessments", db_constraint=False
+        Assessment, on_delete=models.CASCADE, related_name="server_assessments", db_constraint=False, db_index=False
     )
     asset = models.OneToOneField(Asset, on_delete=models.CASCADE, related_name="server_assessment")
     readiness = models.CharField(max_length=24, choices=Readiness.choices)
@@ -169,12 +171,12 @@ class ServerAssessment(models.Model):
 class TechDebtItem(models.Model):
     """One piece of technical debt: an end-of-life product or a gap to the engagement's standards."""
 
-    # No database constraint on engagement and assessment (see ServerAssessment).
+    # No database constraint or index of their own on engagement and assessment (see ServerAssessment).
     engagement = models.ForeignKey(
         Engagement, on_delete=models.CASCADE, related_name="tech_debt_items", db_constraint=False, db_index=False
     )
     assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, related_name="tech_debt_items", db_constraint=False
+        Assessment, on_delete=models.CASCADE, related_name="tech_debt_items", db_constraint=False, db_index=False
     )
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, null=True, blank=True, related_name="tech_debt_items"
