@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework import serializers as drf_serializers
@@ -272,14 +273,14 @@ class WaveViewSet(viewsets.ViewSet):
     "max_servers_per_wave"?, "wave_weeks"?, "start_date"?, "pilot_max_apps"?}`) and move (POST `{"application",
     "wave_number", "comment"?}`, answers the broken dependencies), analysts and above."""
 
-    @extend_schema(parameters=[ENGAGEMENT])
+    @extend_schema(parameters=[ENGAGEMENT], responses={200: OpenApiTypes.OBJECT})
     def list(self, request: Request) -> Response:
         engagement = _engagement(request)
         return Response(
             {"waves": _wave_payload(engagement), "warnings": services.wave_dependency_warnings(engagement=engagement)}
         )
 
-    @extend_schema(request=WavePlanSerializer)
+    @extend_schema(request=WavePlanSerializer, responses={200: OpenApiTypes.OBJECT})
     @action(detail=False, methods=["post"])
     def plan(self, request: Request) -> Response:
         body = WavePlanSerializer(data=request.data)
@@ -294,7 +295,7 @@ class WaveViewSet(viewsets.ViewSet):
             raise _drf_error(error) from error
         return Response({"waves": _wave_payload(engagement), "warnings": result.warnings})
 
-    @extend_schema(request=WaveMoveSerializer)
+    @extend_schema(request=WaveMoveSerializer, responses={200: OpenApiTypes.OBJECT})
     @action(detail=False, methods=["post"])
     def move(self, request: Request) -> Response:
         body = WaveMoveSerializer(data=request.data)
