@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from assessments.selectors import page_dashboard_charts
 from migration_platform.forms import add_service_errors
 from migration_platform.pagination import paginate
 from tenants.access import role_required
@@ -62,7 +63,16 @@ def engagement_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         ("Modernisation", engagement.goal_modernisation, "bg-info"),
         ("Operational overhead reduction", engagement.goal_operations, "bg-warning"),
     ]
-    context = {"engagement": engagement, "section": "overview", "goals": goals, "hub_sections": HUB_SECTIONS}
+    charts = page_dashboard_charts(engagement=engagement)
+    # Once an assessment has decided, its charts take the place of the hub's empty states.
+    hub_sections = [] if charts else HUB_SECTIONS
+    context = {
+        "engagement": engagement,
+        "section": "overview",
+        "goals": goals,
+        "hub_sections": hub_sections,
+        "charts": charts,
+    }
     return render(request, "engagements/detail.html", context)
 
 

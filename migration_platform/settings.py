@@ -77,6 +77,7 @@ TENANT_APPS = [
     "flows",
     "inventory",
     "imports",
+    "assessments",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -241,6 +242,8 @@ LLM_API_KEY = env("LLM_API_KEY", "")
 LLM_TIMEOUT_SECONDS = float(env("LLM_TIMEOUT_SECONDS", "60"))
 LLM_CREW_TIMEOUT_SECONDS = float(env("LLM_CREW_TIMEOUT_SECONDS", "0"))  # 0: three times LLM_TIMEOUT_SECONDS
 LLM_CACHE_TTL_SECONDS = int(env("LLM_CACHE_TTL_SECONDS", str(7 * 24 * 3600)))
+# The 6R crew reviews at most this many decisions per assessment, the least certain first (an LLM call each).
+SIXR_CREW_MAX_APPS = int(env("SIXR_CREW_MAX_APPS", "25"))
 
 LOGGING = {
     "version": 1,

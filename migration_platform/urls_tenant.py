@@ -20,6 +20,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("flows.api.urls")),
     path("", include("inventory.api.urls")),
     path("", include("imports.api.urls")),
+    path("", include("assessments.api.urls")),
     path("", include(api_router.urls)),
 ]
 
@@ -29,6 +30,7 @@ urlpatterns = [
     path("engagements/", include("engagements.urls")),
     path("engagements/<int:engagement_pk>/inventory/", include("inventory.urls")),
     path("engagements/<int:engagement_pk>/imports/", include("imports.urls")),
+    path("engagements/<int:engagement_pk>/assessment/", include("assessments.urls")),
     path("", include("ai.urls")),
     path("", include("flows.urls")),
     path("people/", tenant_views.people_view, name="people"),

@@ -46,21 +46,34 @@ def test_the_gates_and_who_approves_them() -> None:
 
 
 def test_a_domain_apps_registration_replaces_the_placeholder_and_not_the_other_way_round() -> None:
-    original = registry.phase_spec("planning", "plan_waves")
-    assert original.placeholder
+    # Every built-in phase has its domain app's registration by now: a flow type of this test's own shows the rule.
+    registry.register_flow_type("registry_selftest", ("plan",))
+
+    def placeholder(ctx: object) -> dict[str, object]:
+        return {"placeholder": True}
 
     def plan(ctx: object) -> dict[str, object]:
         return {}
 
     try:
-        registry.register_phase("planning", "plan_waves", run=plan, label="Plan waves")
-        assert registry.phase_spec("planning", "plan_waves").run is plan
-        registry.register_phase("planning", "plan_waves", run=original.run, placeholder=True)
-        assert registry.phase_spec("planning", "plan_waves").run is plan  # the placeholder steps aside
+        registry.register_phase("registry_selftest", "plan", run=placeholder, placeholder=True)
+        assert registry.phase_spec("registry_selftest", "plan").placeholder
+        registry.register_phase("registry_selftest", "plan", run=plan, label="Plan waves")
+        assert registry.phase_spec("registry_selftest", "plan").run is plan
+        registry.register_phase("registry_selftest", "plan", run=placeholder, placeholder=True)
+        assert registry.phase_spec("registry_selftest", "plan").run is plan  # the placeholder steps aside
         with pytest.raises(registry.RegistryError, match="registered twice"):
-            registry.register_phase("planning", "plan_waves", run=lambda ctx: {})
+            registry.register_phase("registry_selftest", "plan", run=lambda ctx: {})
     finally:
-        registry._phases[("planning", "plan_waves")] = original
+        registry._phases.pop(("registry_selftest", "plan"), None)
+        registry.FLOW_PHASES.pop("registry_selftest", None)
+
+
+def test_the_assessment_app_fills_in_every_assessment_and_planning_phase() -> None:
+    for flow_type in ("assessment", "planning"):
+        for name in registry.phase_names(flow_type):
+            spec = registry.phase_spec(flow_type, name)
+            assert not spec.placeholder and spec.run.__module__ == "assessments.phases", (flow_type, name)
 
 
 def test_an_undeclared_phase_or_type_is_refused() -> None:
