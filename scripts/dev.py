@@ -255,6 +255,7 @@ def command_test(argv: list[str]) -> int:
 def command_bench(argv: list[str]) -> int:
     """Run bench/<name>.py (all of them without a name) against a database of their own."""
     env = base_env("migration_platform_bench", 4)
+    manage("platform_setup", env=env)  # a fresh bench database is migrated before any bench needs it
     names = argv or sorted(path.stem for path in (ROOT / "bench").glob("*_bench.py"))
     status = 0
     for name in names:
