@@ -245,6 +245,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Per-client REST API: call it on the client's host (acme.localhost).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["tenants.api.permissions.TenantRolePermission"],  # members of the host's client only
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a `status`; name each choice set so the schema's enums are stable and unambiguous.
     "ENUM_NAME_OVERRIDES": {

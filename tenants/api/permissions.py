@@ -6,6 +6,7 @@ from django.http import Http404
 from rest_framework import permissions
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 from rest_framework.request import Request
+from rest_framework.settings import api_settings
 
 from tenants.middleware import current_client
 from tenants.roles import Role, role_at_least
@@ -29,6 +30,9 @@ class TenantRolePermission(permissions.BasePermission):
         if role is None:
             raise Http404("Not found")
         request.role = role  # type: ignore[attr-defined]
+        # DRF routers also route `<path>.json`; the suffix is already read (view.format_kwarg), and extra @action
+        # methods take no `format` argument, so drop it rather than let `export.json` raise a TypeError (500).
+        getattr(view, "kwargs", {}).pop(api_settings.FORMAT_SUFFIX_KWARG, None)
         needed = getattr(view, "read_role", Role.VIEWER)
         if request.method not in permissions.SAFE_METHODS:
             needed = getattr(view, "write_role", Role.ANALYST)
