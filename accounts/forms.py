@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 
 from .throttle import (
@@ -14,12 +15,8 @@ from .throttle import (
 )
 
 
-class SignInForm(AuthenticationForm):
-    """Email and password, refused for a while after too many failures for that email or address."""
-
-    username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
-    )
+class ThrottledSignIn(AuthenticationForm):
+    """Refuses sign-in for a while after too many failures for the email or the address (accounts/throttle.py)."""
 
     def clean(self) -> dict[str, Any]:
         email = str(self.cleaned_data.get("username") or "")
@@ -38,6 +35,16 @@ class SignInForm(AuthenticationForm):
         if self.get_user() is not None:
             sign_in_success_record(email=email)
         return cleaned
+
+
+class SignInForm(ThrottledSignIn):
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+
+class AdminSignInForm(ThrottledSignIn, AdminAuthenticationForm):
+    """The admin's sign-in, throttled like the site's (otherwise /admin/login/ would allow unlimited guesses)."""
 
 
 class ApiTokenForm(forms.Form):

@@ -44,3 +44,16 @@ def test_a_success_clears_the_count_of_that_email(team: Team) -> None:
     for _ in range(2):
         answer = sign_in(team.host, team.viewer.email, "guess")
     assert "enter a correct email address and password" in answer
+
+
+@override_settings(SIGN_IN_FAILURES_PER_EMAIL=2, SIGN_IN_FAILURES_PER_ADDRESS=100, SIGN_IN_LOCKOUT_SECONDS=60)
+def test_the_admin_sign_in_is_throttled_too(team: Team) -> None:
+    from accounts.models import User
+
+    User.objects.create_superuser(email="root@platform.test", password=PASSWORD)
+    client = http("localhost")
+    for _ in range(2):
+        client.post("/admin/login/", {"username": "root@platform.test", "password": "guess"}, REMOTE_ADDR="192.0.2.1")
+    response = client.post("/admin/login/", {"username": "root@platform.test", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "Too many failed sign-in attempts. Try again in 1 minute." in response.content.decode()
