@@ -8,13 +8,39 @@ be used to reset the count of an address that guesses others' passwords).
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import logging
 import math
 import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+Result = TypeVar("Result")
+
+
+def _fail_open(default: Any) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
+    """While Redis is unreachable, sign-in is not throttled (logged) rather than failing with a 500."""
+
+    def decorator(function: Callable[..., Result]) -> Callable[..., Result]:
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Result:
+            try:
+                return function(*args, **kwargs)
+            except RedisError as error:
+                logger.warning("Sign-in throttling skipped, the cache is unreachable: %s", error)
+                return default  # type: ignore[no-any-return]
+
+        return wrapper
+
+    return decorator
+
 
 EMAIL = "email"
 ADDRESS = "address"
@@ -43,6 +69,7 @@ def _subjects(email: str, address: str) -> list[tuple[str, str]]:
     return [(kind, value) for kind, value in ((EMAIL, email), (ADDRESS, address)) if value]
 
 
+@_fail_open(0)
 def sign_in_wait_seconds(*, email: str, address: str) -> int:
     """Seconds until sign-in is allowed again for this email or address; 0 when it is allowed now."""
     cache = caches["platform"]
@@ -55,6 +82,7 @@ def sign_in_wait_seconds(*, email: str, address: str) -> int:
     return max(0, math.ceil(wait))
 
 
+@_fail_open(None)
 def sign_in_failure_record(*, email: str, address: str) -> None:
     cache = caches["platform"]
     window = int(settings.SIGN_IN_LOCKOUT_SECONDS)
@@ -68,6 +96,7 @@ def sign_in_failure_record(*, email: str, address: str) -> None:
             cache.set(count_key, 1, timeout=window)
 
 
+@_fail_open(None)
 def sign_in_success_record(*, email: str) -> None:
     caches["platform"].delete_many(list(_keys(EMAIL, email)))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.test import override_settings
 
 from accounts.throttle import sign_in_counts_clear
@@ -57,3 +58,17 @@ def test_the_admin_sign_in_is_throttled_too(team: Team) -> None:
     response = client.post("/admin/login/", {"username": "root@platform.test", "password": PASSWORD})
     assert response.status_code == 200
     assert "Too many failed sign-in attempts. Try again in 1 minute." in response.content.decode()
+
+
+def test_sign_in_still_works_while_the_cache_is_unreachable(team: Team) -> None:
+    from django.core.cache import caches
+
+    unreachable = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        "OPTIONS": {"socket_connect_timeout": 0.2},
+    }
+    with override_settings(CACHES={**settings.CACHES, "platform": unreachable}):  # the handler is reset on change
+        assert sign_in(team.host, team.viewer.email, "guess").count("enter a correct email address and password")
+        assert sign_in(team.host, team.viewer.email, PASSWORD) == "signed in"
+        assert caches["platform"]._cache._servers == ["redis://127.0.0.1:1/0"]  # the test used the dead cache
