@@ -94,6 +94,7 @@ class World:
 
     def report(self) -> None:
         assert self.requests > 0
+        print(f"{self.requests} requests")
         assert not self.problems, f"{len(self.problems)} problems:\n" + "\n".join(self.problems[:80])
 
 
