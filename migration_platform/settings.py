@@ -16,7 +16,7 @@ def env(name: str, default: str = "") -> str:
 
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
-    if value is None:
+    if value is None or not value.strip():  # `NAME=` in an env file means "the default", as if unset
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 

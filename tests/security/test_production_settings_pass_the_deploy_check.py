@@ -52,3 +52,17 @@ def test_a_missing_secret_key_is_reported() -> None:
 def test_turning_the_https_redirect_off_for_a_proxy_is_reported() -> None:
     result = deploy_check(SECURE_SSL_REDIRECT="false", BEHIND_TLS_PROXY="true")
     assert "security.W008" in result.stderr + result.stdout
+
+
+def test_an_env_file_copied_from_the_example_keeps_the_https_defaults() -> None:
+    """Operators copy .env.example to .env (docker compose): its values must not switch HTTPS protections off."""
+    import re
+
+    example = {}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        match = re.match(r"^([A-Z][A-Z0-9_]*)=(\S*)", line)
+        if match:
+            example[match.group(1)] = match.group(2)
+    example = {key: value for key, value in example.items() if key not in PRODUCTION}
+    result = deploy_check(**example)
+    assert result.returncode == 0, result.stdout + result.stderr
