@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 
+from .forms import AdminSignInForm
 from .models import ApiToken, User
+
+admin.site.login_form = AdminSignInForm
 
 
 class UserCreationForm(BaseUserCreationForm):  # type: ignore[type-arg]

@@ -16,7 +16,7 @@ def env(name: str, default: str = "") -> str:
 
 def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
-    if value is None:
+    if value is None or not value.strip():  # `NAME=` in an env file means "the default", as if unset
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -38,8 +38,9 @@ def database_from_url(url: str) -> dict[str, object]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-# The fallback key is for development and tests only; production sets DJANGO_SECRET_KEY.
-SECRET_KEY = env("DJANGO_SECRET_KEY", "insecure-development-key-set-DJANGO_SECRET_KEY-in-production")
+# The fallback key is for development and tests only; production sets DJANGO_SECRET_KEY. Its `django-insecure-`
+# prefix makes `manage.py check --deploy` warn when it is left in place.
+SECRET_KEY = env("DJANGO_SECRET_KEY", "django-insecure-development-key-set-DJANGO_SECRET_KEY-in-production")
 
 BASE_DOMAIN = env("BASE_DOMAIN", "localhost")
 SITE_SCHEME = env("SITE_SCHEME", "http")
@@ -92,6 +93,8 @@ TENANT_LIMIT_SET_CALLS = True  # SET search_path only after a schema switch (all
 MIDDLEWARE = [
     "django_tenants.middleware.main.TenantMainMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "migration_platform.security.ContentSecurityPolicyMiddleware",
+    "migration_platform.security.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -137,7 +140,13 @@ CACHES = {
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", "mp"),
-    }
+    },
+    # Counters that must not depend on the host's client (sign-in throttling): no per-schema key function.
+    "platform": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env("CACHE_KEY_PREFIX", "mp") + "-platform",
+    },
 }
 
 CHANNEL_LAYERS = {
@@ -167,12 +176,40 @@ SESSION_COOKIE_DOMAIN = None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and SITE_SCHEME == "https")
+# Served over HTTPS (SITE_SCHEME=https, not DEBUG): secure cookies, HSTS and the redirect to HTTPS are on by default.
+# Behind a TLS-terminating proxy set BEHIND_TLS_PROXY=true (it must set X-Forwarded-Proto); the proxy may redirect to
+# HTTPS itself (SECURE_SSL_REDIRECT=false), which `check --deploy` then reports as a warning.
+HTTPS = not DEBUG and SITE_SCHEME == "https"
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0"))
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(365 * 24 * 3600) if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)  # clients live on subdomains
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^health$"]  # container health checks call http://127.0.0.1:8000/health
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (migration_platform/security.py): scripts and styles only from our own files, no inline
+# script, no eval. connect-src 'self' covers the live pages' WebSocket on the same host.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Sign-in throttling (accounts/throttle.py): after this many failures within the window, per email and per client
+# address, sign-in is refused until the window has passed. Counted in the cache (Redis), shared by every host.
+SIGN_IN_FAILURES_PER_EMAIL = int(env("SIGN_IN_FAILURES_PER_EMAIL", "5"))
+SIGN_IN_FAILURES_PER_ADDRESS = int(env("SIGN_IN_FAILURES_PER_ADDRESS", "20"))
+SIGN_IN_LOCKOUT_SECONDS = int(env("SIGN_IN_LOCKOUT_SECONDS", "900"))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "migration-platform@localhost")
@@ -188,8 +225,11 @@ STATIC_ROOT = BASE_DIR / ".data" / "staticfiles"
 SERVE_STATIC = env_bool("SERVE_STATIC", True)
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
 MEDIA_URL = "/media/"
+# Upload limits: a form or JSON body (not files) up to 10 MB; files over 10 MB go to a temporary file; any request
+# body over MAX_REQUEST_BYTES is refused with 413 before it is read (imports accept files up to 100 MB).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+MAX_REQUEST_BYTES = int(env("MAX_REQUEST_BYTES", str(110 * 1024 * 1024)))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -207,7 +247,18 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Per-client REST API: call it on the client's host (acme.localhost).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["tenants.api.permissions.TenantRolePermission"],  # members of the host's client only
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`; name each choice set so the schema's enums are stable and unambiguous.
+    "ENUM_NAME_OVERRIDES": {
+        "EngagementStatusEnum": "engagements.models.EngagementStatus",
+        "FlowStatusEnum": "flows.models.FlowStatus",
+        "PhaseStatusEnum": "flows.models.PhaseStatus",
+        "ImportStatusEnum": "imports.models.ImportStatus",
+        "RowStatusEnum": "imports.models.RowStatus",
+        "AssetStatusEnum": "inventory.models.AssetStatus",
+        "CriticalityEnum": "inventory.models.Criticality",
+    },
 }
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL)

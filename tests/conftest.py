@@ -64,6 +64,14 @@ def back_to_the_public_schema() -> Iterator[None]:
     use_public_schema()
 
 
+@pytest.fixture(autouse=True)
+def no_sign_in_failures_counted() -> None:
+    """Sign-in throttling counts failures in Redis across runs: every test starts with none."""
+    from accounts.throttle import sign_in_counts_clear
+
+    sign_in_counts_clear()
+
+
 @pytest.fixture
 def team(db: None) -> Team:
     """Acme's owner (client admin), manager, analyst and viewer, and Globex's admin as the outsider."""

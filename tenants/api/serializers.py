@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from accounts.models import User
@@ -31,6 +32,17 @@ class MeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     def get_role(self, user: User) -> str | None:
         return getattr(self.context["request"], "role", None)
 
+    @extend_schema_field(
+        inline_serializer(
+            "MeMembership",
+            {
+                "client": serializers.CharField(),
+                "client_name": serializers.CharField(),
+                "role": serializers.CharField(),
+            },
+            many=True,
+        )
+    )
     def get_memberships(self, user: User) -> list[dict[str, object]]:
         return [
             {"client": m.client.schema_name, "client_name": m.client.name, "role": m.role}
