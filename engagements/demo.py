@@ -35,6 +35,9 @@ SEED = 2027
 RVTOOLS_VMS = 150
 ADS_SERVERS = 100
 CMDB_SERVERS = 50
+WAVE_SERVERS = 40
+WAVE_WEEKS = 4
+PILOT_CANDIDATE = "Building Access"
 
 Cell = str | int | float | bool | None
 
@@ -88,8 +91,7 @@ ARCHETYPES: dict[str, Archetype] = {
     "repurchase": Archetype("saas_replaceable", "maintain", "aging", (), (), ("Oracle 12c",), (), "",
                             (80, 900), ("medium",)),
     # Modern, supported, no debt: lift and shift.
-    "rehost": Archetype("custom", "maintain", "modern", ("Java 17",), ("Spring Boot 3",), (), (), "", (200, 5000),
-                        ("medium", "high")),
+    "rehost": Archetype("custom", "maintain", "modern", ("Java 21",), (), (), (), "", (200, 5000), ("medium", "high")),
     # Old operating system and database under custom code that is kept: rebuild on managed services.
     "replatform": Archetype("custom", "maintain", "legacy", ("C# (.NET Framework 4.5)",), ("ASP.NET MVC 5",),
                             ("SQL Server 2012",), ("IIS 8.5",), "", (100, 3000), ("medium", "high")),
@@ -97,8 +99,7 @@ ARCHETYPES: dict[str, Archetype] = {
     "refactor": Archetype("custom", "invest", "modern", ("COBOL", "Java 8"), ("Struts 1",), (), (), "",
                           (500, 20000), ("high", "critical")),
     # A vendor package kept as it is, on supported servers.
-    "cots": Archetype("cots", "maintain", "modern", (), (), ("SQL Server 2019",), (), "", (20, 400),
-                      ("low", "medium")),
+    "cots": Archetype("cots", "maintain", "modern", (), (), ("SQL Server 2019",), (), "", (20, 400), ("low",)),
 }  # fmt: skip
 
 # (name, archetype, business service, vendor for packages)
@@ -241,14 +242,18 @@ def estate_generate(*, seed: int = SEED) -> Estate:
         )
 
     # Calls between applications (web -> app -> db inside one, then across the estate), as a flow log shows.
+    # Each application calls only applications earlier in a shuffled order: layers without cycles, so the
+    # planner finds small move groups and spreads them over several waves.
     names = [name for name, kind, _, _ in APPLICATIONS if kind != "retire"]
-    for app_name in names:
+    rng.shuffle(names)
+    names.sort(key=lambda name: name != PILOT_CANDIDATE)  # depends on nothing: the planner's pilot
+    for position, app_name in enumerate(names):
         servers = app_servers[app_name]
         web, app, db = servers[0], servers[1], servers[2] if len(servers) > 2 else servers[1]
         estate.connections.append((web.ip, app.name, 8443, "tcp", rng.randint(1000, 90000)))
         if db is not app:
             estate.connections.append((app.name, db.ip, 1521, "tcp", rng.randint(1000, 90000)))
-        for other in rng.sample([n for n in names if n != app_name], k=rng.randint(1, 3)):
+        for other in rng.sample(names[:position], k=min(position, rng.randint(1, 3))):
             estate.connections.append((app.ip, app_servers[other][1].name, 443, "tcp", rng.randint(10, 20000)))
     for retired in (name for name, kind, _, _ in APPLICATIONS if kind == "retire"):
         estate.connections.append((app_servers[retired][0].ip, app_servers["Document Archive"][1].name, 445, "tcp", 40))
@@ -402,6 +407,10 @@ def assessment_run(*, engagement: Engagement, user: User, log: TextIO) -> None:
     """What `run_assessment --sync --approve` does: assess every application, pass the review, plan the waves."""
     from assessments import services as assessments
 
+    # As a consultant sets them on the waves page before planning: smaller waves, a month each.
+    assessments.wave_settings_update(
+        engagement=engagement, user=user, max_servers_per_wave=WAVE_SERVERS, wave_weeks=WAVE_WEEKS
+    )
     with running_inline():
         flow = assessments.assessment_start(engagement=engagement, user=user, actor=command_actor(user))
     _follow(flow=flow, user=user, label="assessment", log=log)
