@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from collections import Counter
 from io import StringIO
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -119,3 +121,27 @@ def test_bad_arguments_exit_2_naming_what_is_wrong(team: Team, args: tuple[str, 
     assert args[-1] in str(refused.value)
     with schema_context("acme"):
         assert not Engagement.objects.filter(name=DEMO_ENGAGEMENT).exists()
+
+
+def test_after_demo_client_the_default_run_fills_its_engagement(live_db: None, settings: Any, tmp_path: Path) -> None:
+    """What `make run` does: demo_client makes the client and an empty engagement; demo_seed (no arguments)
+    fills that engagement of the `demo` client."""
+    from tenants.db import use_public_schema
+    from tenants.models import Client
+
+    settings.BASE_DIR = tmp_path  # demo_client keeps the password in BASE_DIR/.data
+    call_command("demo_client", stderr=StringIO())
+    try:
+        with schema_context("demo"):
+            empty = Engagement.objects.get(name=DEMO_ENGAGEMENT)
+            assert not Asset.objects.exists()
+        out = StringIO()
+        call_command("demo_seed", stdout=out)
+        assert "Seeded 'Data centre exit 2027' for Demo Client" in out.getvalue()
+        with schema_context("demo"):
+            assert list(Engagement.objects.values_list("pk", flat=True)) == [empty.pk]
+            assert Asset.objects.filter(engagement=empty).count() == 300
+            assert SixRDecision.objects.filter(engagement=empty).count() == 30
+    finally:
+        use_public_schema()
+        Client.objects.get(schema_name="demo").delete(force_drop=True)
