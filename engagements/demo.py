@@ -421,20 +421,57 @@ def demo_engagement(*, client: Client) -> Engagement | None:
         return engagement_get_by_name(name=DEMO_ENGAGEMENT)
 
 
+def has_data(engagement: Engagement) -> bool:
+    from imports.models import DataImport
+    from inventory.models import Application, Asset
+
+    return (
+        Asset.objects.filter(engagement=engagement).exists()
+        or Application.objects.filter(engagement=engagement).exists()
+        or DataImport.objects.filter(engagement=engagement).exists()
+    )
+
+
 def is_seeded(engagement: Engagement) -> bool:
+    """Seeded: it holds servers and an approved assessment (what the last step of a seed leaves)."""
+    from assessments.models import Assessment
     from inventory.models import Asset
 
-    return Asset.objects.filter(engagement=engagement).exists()
+    return (
+        Asset.objects.filter(engagement=engagement).exists()
+        and Assessment.objects.filter(engagement=engagement, approved_at__isnull=False).exists()
+    )
+
+
+def engagement_discard(*, engagement: Engagement) -> None:
+    """For --reset: the stored files of its imports, then the engagement and everything in it."""
+    from imports import services as imports
+    from imports.models import DataImport
+
+    for data_import in DataImport.objects.filter(engagement=engagement):
+        imports.import_delete_file(data_import=data_import)
+    engagement.delete()
 
 
 def demo_seed_run(*, client: Client, user: User, reset: bool = False, log: TextIO) -> tuple[Engagement, bool]:
-    """Seed the demo engagement of `client`; returns it and whether anything was done (False: already there)."""
+    """Seed the demo engagement of `client`; returns it and whether anything was done (False: already there).
+
+    An engagement of that name holding other data (people's own imports, or a seed that stopped half way) is
+    left alone unless `reset`: DemoSeedError says so.
+    """
     with schema_context(client.schema_name):
         engagement = engagement_get_by_name(name=DEMO_ENGAGEMENT)
-        if engagement is not None and is_seeded(engagement):
-            if not reset:
+        if engagement is not None and not reset:
+            if is_seeded(engagement):
                 return engagement, False
-            engagement.delete()
+            if has_data(engagement):
+                raise DemoSeedError(
+                    f"the engagement '{engagement.name}' of {client.name} already holds data but no approved "
+                    "assessment (an earlier seed stopped, or people imported into it); --reset deletes it and "
+                    "builds the demo again."
+                )
+        if engagement is not None and reset:
+            engagement_discard(engagement=engagement)
             engagement = None
         if engagement is None:
             engagement = engagement_create(

@@ -13,8 +13,9 @@ from django.core.management import CommandError, call_command
 from django_tenants.utils import schema_context
 
 from assessments.models import Assessment, SixRDecision, Wave, WaveAssignment
-from engagements.demo import DEMO_ENGAGEMENT, estate_generate
+from engagements.demo import DEMO_ENGAGEMENT, RVTOOLS_VMS, estate_generate, file_import, rvtools_write
 from engagements.models import Engagement
+from engagements.services import engagement_create
 from flows.models import Flow
 from imports.models import DataImport
 from inventory.models import Application, ApplicationAsset, ApplicationDependency, Asset, AssetConnection
@@ -92,13 +93,21 @@ def test_the_demo_engagement_has_servers_applications_an_assessment_and_waves(li
         assert Flow.objects.filter(engagement__name=DEMO_ENGAGEMENT).count() == 6
 
 
-def test_reset_builds_the_same_estate_again(live_tenant: Team, live_db: None) -> None:
+def stored_files(media_root: Path) -> list[Path]:
+    return sorted(path for path in media_root.rglob("*") if path.is_file())
+
+
+def test_reset_builds_the_same_estate_again(live_tenant: Team, live_db: None, media_root: Path) -> None:
     team = live_tenant
     seed(team)
     with schema_context(team.client.schema_name):
         first = sorted(Asset.objects.values_list("name", "os_name", "cpu_cores"))
         decisions = sorted(SixRDecision.objects.values_list("application__name", "strategy"))
+    files = stored_files(media_root)
+    assert len(files) >= 5
     assert "Seeded" in seed(team, "--reset")
+    # The first seed's uploads went with its engagement.
+    assert len(stored_files(media_root)) == len(files)
     with schema_context(team.client.schema_name):
         assert Engagement.objects.filter(name=DEMO_ENGAGEMENT).count() == 1
         assert sorted(Asset.objects.values_list("name", "os_name", "cpu_cores")) == first
@@ -145,3 +154,30 @@ def test_after_demo_client_the_default_run_fills_its_engagement(live_db: None, s
     finally:
         use_public_schema()
         Client.objects.get(schema_name="demo").delete(force_drop=True)
+
+
+def test_an_engagement_of_that_name_holding_other_data_is_left_alone(
+    live_tenant: Team, live_db: None, tmp_path: Path
+) -> None:
+    """A seed that stopped half way (here: only the RVTools workbook imported) is not mistaken for a finished
+    demo, nor silently overwritten: exit 1 says to use --reset, which rebuilds it."""
+    team = live_tenant
+    with schema_context(team.client.schema_name):
+        engagement = engagement_create(created_by=team.owner, name=DEMO_ENGAGEMENT, target_cloud="aws")
+        estate = estate_generate()
+        path = rvtools_write(tmp_path / "RVTools.xlsx", estate.servers[:RVTOOLS_VMS])
+        file_import(engagement=engagement, path=path, kind="", user=team.owner, log=StringIO())
+        assert Asset.objects.filter(engagement=engagement).count() == RVTOOLS_VMS
+    err = StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("demo_seed", "--tenant", team.client.schema_name, stderr=err)
+    assert exit_info.value.code == 1
+    assert "already holds data but no approved assessment" in err.getvalue()
+    assert "--reset" in err.getvalue()
+    with schema_context(team.client.schema_name):
+        assert Asset.objects.filter(engagement=engagement).count() == RVTOOLS_VMS
+        assert not Assessment.objects.exists()
+    assert "Seeded" in seed(team, "--reset")
+    with schema_context(team.client.schema_name):
+        assert Asset.objects.count() == 300
+        assert Assessment.objects.get().approved_at is not None

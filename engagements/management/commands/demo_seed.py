@@ -37,7 +37,7 @@ class Command(BaseCommand):
         try:
             engagement, seeded = demo.demo_seed_run(client=client, user=user, reset=options["reset"], log=log)
         except demo.DemoSeedError as error:
-            sys.stderr.write(f"demo_seed: {error}\n")
+            self.stderr.write(f"demo_seed: {error}")
             sys.exit(EXIT_FAILED)
         if not seeded:
             self.stdout.write(
