@@ -179,6 +179,7 @@ def command_run(argv: list[str]) -> int:
     env["SITE_PORT"] = port
     manage("platform_setup", env=env)
     manage("demo_client", env=env)
+    manage("demo_seed", env=env, check=False)  # the demo estate; a failure is printed, the platform still starts
     processes = [
         subprocess.Popen(
             [
