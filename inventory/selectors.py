@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, OrderBy, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Concat, Lower
+from django.db.models import Count, F, OrderBy, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, Lower
 
 from engagements.models import Engagement
 
@@ -185,8 +185,16 @@ def application_list(
         qs = qs.filter(business_criticality=business_criticality)
     if lifecycle:
         qs = qs.filter(lifecycle=lifecycle)
-    live_assets = Q(asset_links__asset__deleted_at__isnull=True)
-    qs = qs.annotate(server_count=Count("asset_links", filter=live_assets, distinct=True))
+    # A correlated count, evaluated only for the rows of the page when the table is not sorted by it (a GROUP BY
+    # over every link of the engagement took 200-400 ms at 100,000 links, and the page's COUNT(*) repeated it).
+    live_links = (
+        ApplicationAsset.objects.filter(application=OuterRef("pk"), asset__deleted_at__isnull=True)
+        .order_by()
+        .values("application")
+        .annotate(live=Count("*"))
+        .values("live")
+    )
+    qs = qs.annotate(server_count=Coalesce(Subquery(live_links), 0))
     _, ordering = _ordering(APPLICATION_SORTS, sort)
     return qs.order_by(*ordering)
 
