@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import OuterRef, QuerySet, Subquery
 from rest_framework import serializers
 
 from inventory.fields import APPLICATION_FIELDS, ASSET_FIELDS
@@ -44,10 +45,16 @@ class AssetSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 def with_server_ids(queryset: QuerySet[Application]) -> QuerySet[Application]:
-    """Prefetch the application-asset links as bare ids: never the linked assets' full rows (an application
-    of 250 servers would load 250 asset rows only to print their ids)."""
-    links = ApplicationAsset.objects.only("application_id", "asset_id").order_by("asset_id")
-    return queryset.prefetch_related(Prefetch("asset_links", queryset=links))
+    """Each application's linked asset ids as one array the database builds for the page's rows only: never the
+    linked assets' rows, nor a model instance per link (250 servers an application cost 300 ms a page)."""
+    ids = (
+        ApplicationAsset.objects.filter(application=OuterRef("pk"))
+        .order_by()
+        .values("application")
+        .annotate(ids=ArrayAgg("asset_id", order_by="asset_id"))
+        .values("ids")
+    )
+    return queryset.annotate(server_id_list=Subquery(ids))
 
 
 class ApplicationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -55,8 +62,11 @@ class ApplicationSerializer(serializers.ModelSerializer):  # type: ignore[type-a
     deleted = serializers.BooleanField(source="is_deleted", read_only=True)
 
     def get_server_ids(self, application: Application) -> list[int]:
-        """The linked assets' ids, from the link rows alone (views prefetch them with `with_server_ids`)."""
-        return [link.asset_id for link in application.asset_links.all()]
+        """The linked assets' ids (views annotate them with `with_server_ids`)."""
+        annotated = getattr(application, "server_id_list", None)
+        if annotated is not None or hasattr(application, "server_id_list"):
+            return list(annotated or [])
+        return list(application.asset_links.order_by("asset_id").values_list("asset_id", flat=True))
 
     class Meta:
         model = Application
