@@ -133,6 +133,21 @@ class Assessment(models.Model):
         return self.approved_at is not None
 
 
+# What a run judges of a server, named once for the phase's COPY, the API and the admin.
+SERVER_RESULT_FIELDS = (
+    "readiness",
+    "readiness_reasons",
+    "target_instance",
+    "target_vcpu",
+    "target_memory_gb",
+    "sizing_basis",
+    "sizing_reason",
+    "monthly_cost_now",
+    "monthly_cost_target",
+    "price_list_date",
+)
+
+
 class ServerAssessment(models.Model):
     """A server's readiness for the target cloud and its sizing (latest run wins)."""
 

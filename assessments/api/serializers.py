@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from assessments.models import (
+    SERVER_RESULT_FIELDS,
     ArchitectureStandard,
     Assessment,
     ChangeRecord,
@@ -138,16 +139,7 @@ class ServerAssessmentSerializer(serializers.ModelSerializer):  # type: ignore[t
             "assessment",
             "asset",
             "asset_name",
-            "readiness",
-            "readiness_reasons",
-            "target_instance",
-            "target_vcpu",
-            "target_memory_gb",
-            "sizing_basis",
-            "sizing_reason",
-            "monthly_cost_now",
-            "monthly_cost_target",
-            "price_list_date",
+            *SERVER_RESULT_FIELDS,
         ]
         read_only_fields = fields
 
