@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
+from accounts.selectors import request_user
 from engagements.models import Engagement
 from flows.models import FlowStatus
 from inventory.models import Application
@@ -40,10 +40,6 @@ def _application(engagement: Engagement, pk: int) -> Application:
     if application is None:
         raise Http404("Not found")
     return application
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _can_approve(request: HttpRequest) -> bool:
@@ -126,7 +122,7 @@ def start_view(request: HttpRequest, engagement_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             flow = services.assessment_start(
-                engagement=engagement, user=_user(request), application_ids=form.application_ids()
+                engagement=engagement, user=request_user(request), application_ids=form.application_ids()
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -150,7 +146,7 @@ def approve_view(request: HttpRequest, engagement_pk: int) -> HttpResponse:
         error = "There is no assessment to approve yet."
     else:
         try:
-            services.portfolio_approve(assessment=assessment, user=_user(request), comment=comment)
+            services.portfolio_approve(assessment=assessment, user=request_user(request), comment=comment)
         except ValidationError as exc:
             error = " ".join(exc.messages)
     if request.htmx:  # type: ignore[attr-defined]
@@ -175,7 +171,7 @@ def review_view(request: HttpRequest, engagement_pk: int, pk: int) -> HttpRespon
         try:
             services.decision_review(
                 application=application,
-                user=_user(request),
+                user=request_user(request),
                 status=form.cleaned_data["status"],
                 strategy=form.cleaned_data["strategy"] or None,
                 comment=form.cleaned_data["comment"],
@@ -255,7 +251,7 @@ def standard_update_view(request: HttpRequest, engagement_pk: int, pk: int) -> H
         try:
             standard = services.standard_update(
                 standard=standard,
-                user=_user(request),
+                user=request_user(request),
                 minimum_version=form.cleaned_data["minimum_version"],
                 recommended_version=form.cleaned_data["recommended_version"],
             )
@@ -318,7 +314,7 @@ def wave_move_view(request: HttpRequest, engagement_pk: int) -> HttpResponse:
             warnings = services.wave_move(
                 application=application,
                 wave_number=form.cleaned_data["wave_number"],
-                user=_user(request),
+                user=request_user(request),
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
@@ -346,7 +342,7 @@ def waves_plan_view(request: HttpRequest, engagement_pk: int) -> HttpResponse:
     engagement = _engagement(engagement_pk)
     form = _plan_form(engagement, request.POST)
     if form.is_valid():
-        user = _user(request)
+        user = request_user(request)
         try:
             with transaction.atomic():
                 services.wave_settings_update(engagement=engagement, user=user, **form.cleaned_data)

@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 from assessments import selectors, services
 from assessments.exporters import XLSX_CONTENT_TYPE, filename_for
 from assessments.models import ArchitectureStandard, Assessment, ServerAssessment, SixRDecision, TechDebtItem
+from engagements.api.params import engagement_from_query
 from engagements.models import Engagement
 from inventory.models import Application
 from tenants.roles import Role, role_at_least
@@ -53,15 +54,10 @@ def _drf_error(error: ValidationError) -> drf_serializers.ValidationError:
     return drf_serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
 
 
-def _engagement_id(request: Request) -> int:
-    raw = request.query_params.get("engagement", "")
-    if not raw.isdigit():
-        raise drf_serializers.ValidationError({"engagement": "Give ?engagement=<id>."})
-    return int(raw)
-
-
 def _engagement(request: Request, engagement_id: int | None = None) -> Engagement:
-    return get_object_or_404(Engagement, pk=engagement_id if engagement_id is not None else _engagement_id(request))
+    if engagement_id is None:
+        return engagement_from_query(request)
+    return get_object_or_404(Engagement, pk=engagement_id)
 
 
 def _require(request: Request, role: str, what: str) -> None:

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from engagements.api.params import engagement_from_query
 from engagements.models import Engagement
 from imports import selectors, services
 from imports.models import DataImport
@@ -48,10 +49,7 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def get_queryset(self) -> QuerySet[DataImport]:
         if self.action == "list":
-            raw = self.request.query_params.get("engagement", "")
-            if not raw.isdigit():
-                raise drf_serializers.ValidationError({"engagement": "Give ?engagement=<id>."})
-            return selectors.import_list(engagement=get_object_or_404(Engagement, pk=int(raw)))
+            return selectors.import_list(engagement=engagement_from_query(self.request))
         return DataImport.objects.select_related("flow", "engagement")
 
     @extend_schema(request={"multipart/form-data": UploadSerializer}, responses={201: DataImportSerializer})
