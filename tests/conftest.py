@@ -115,12 +115,22 @@ def live_tenant(django_db_blocker: Any) -> Iterator[Team]:
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup: None) -> Iterator[str]:
-    """A real Celery worker on a queue of this session's own; yields the queue name."""
+def celery_queue() -> str:
+    """This session's own Celery queue: the worker listens on it; this process and daphne send their tasks to it
+    (never to the default queue, which a worker of `make run` on the same Redis would take)."""
     from migration_platform.celery import app
 
     queue = "test-" + secrets.token_hex(4)
     app.conf.task_default_queue = queue
+    return queue
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup: None, celery_queue: str) -> Iterator[str]:
+    """A real Celery worker on the session's queue; yields the queue name."""
+    from migration_platform.celery import app
+
+    queue = celery_queue
     env = dict(os.environ, CELERY_QUEUE=queue)
     process = subprocess.Popen(
         [
@@ -172,10 +182,12 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server_url(django_db_setup: None) -> Iterator[str]:
-    """daphne serving the platform (HTTP and WebSocket) on a free port; pages reach clients as <slug>.localhost."""
+def live_server_url(django_db_setup: None, celery_queue: str) -> Iterator[str]:
+    """daphne serving the platform (HTTP and WebSocket) on a free port; pages reach clients as <slug>.localhost.
+    The flows its pages start go to the session's queue, which `celery_worker_process` takes when a test asks
+    for it."""
     port = free_port()
-    env = dict(os.environ, SITE_PORT=str(port))
+    env = dict(os.environ, SITE_PORT=str(port), CELERY_QUEUE=celery_queue)
     process = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "migration_platform.asgi:application"],
         cwd=ROOT,

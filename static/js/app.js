@@ -39,6 +39,27 @@
     if (message && !window.confirm(message)) { event.preventDefault(); }
   }, true);
 
+  // An engagement's socket carries the fragments of all its live pages (flow page, flow list, overview); each
+  // page keeps those whose target it has, so htmx never reports the others as missing (oobErrorNoTarget).
+  function targetOf(fragment) {
+    var oob = fragment.getAttribute("hx-swap-oob") || "true";
+    var colon = oob.indexOf(":");
+    if (colon > 0) { return oob.slice(colon + 1); }
+    return fragment.id ? "#" + CSS.escape(fragment.id) : null;
+  }
+  if (window.htmx) {
+    window.htmx.defineExtension("live-targets", {
+      transformResponse: function (text) {
+        var template = document.createElement("template");
+        template.innerHTML = text;
+        return Array.prototype.filter.call(template.content.children, function (fragment) {
+          var target = targetOf(fragment);
+          return target !== null && document.querySelector(target) !== null;
+        }).map(function (fragment) { return fragment.outerHTML; }).join("");
+      }
+    });
+  }
+
   function init(root) { fillBars(root); bindRanges(root); bindCopy(root); }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:load", function (event) { init(event.detail.elt); });
