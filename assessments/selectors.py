@@ -539,7 +539,7 @@ def page_waves_board(
             }
         )
     totals = WaveAssignment.objects.filter(engagement=engagement, application__deleted_at__isnull=True).aggregate(
-        applications=Count("pk"),
+        applications=Count("pk", distinct=True),  # the join to the servers repeats an application per server
         servers=Count(
             "application__asset_links",
             filter=Q(application__asset_links__asset__deleted_at__isnull=True),

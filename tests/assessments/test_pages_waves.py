@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from assessments.models import ChangeRecord, WaveAssignment, WaveMove, WavePlanSettings
+from inventory import services as inventory
 from tests.assessments.pages_data import Assessed, assessed_engagement
 from tests.conftest import http
 from tests.factories import Team
@@ -33,6 +34,17 @@ def test_the_timeline_shows_each_wave_with_its_applications(team: Team) -> None:
     assert 'data-testid="broken-dependencies"' not in html  # each app's dependency moves in the same or an earlier wave
     assert 'data-testid="move-form"' not in html and 'draggable="true"' not in html  # a viewer moves nothing
     assert "Analysts and above plan waves." in html
+
+
+def test_the_plan_counts_an_application_with_several_servers_once(team: Team) -> None:
+    with schema_context(team.client.schema_name):
+        assessed = assessed_engagement(apps=5)
+        inventory.assets_bulk_write(
+            engagement=assessed.engagement,
+            rows=[{"name": f"srv00-{i}", "hostname": f"srv00-{i}", "application": ["app00"]} for i in (2, 3)],
+        )
+    html = http(team.host, team.viewer).get(_url(assessed)).content.decode()
+    assert "3 waves · 5 applications · 7 servers · 2026-01-05 → 2026-03-29" in html
 
 
 def test_an_analyst_moves_an_application_before_what_it_depends_on_and_is_warned(team: Team) -> None:
