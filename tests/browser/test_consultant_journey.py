@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from assessments.exporters import XLSX_CONTENT_TYPE
 from engagements.demo import Server, rvtools_write
 from tests.conftest import SCREENSHOTS
 from tests.factories import PASSWORD, Team
@@ -283,6 +284,8 @@ def test_a_consultant_goes_from_raw_files_to_a_wave_plan_and_a_report(
     page.get_by_role("link", name="Review and correct").click()
     decisions = page.locator("[data-testid=decision-row]")
     assert decisions.count() == len(APPLICATIONS)
+    widths = page.locator("[data-testid=portfolio]").evaluate("t => [t.parentElement.scrollWidth, t.parentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"the portfolio table scrolls sideways at 1280 px: {widths}"
     assert page.locator("[data-testid=decision-row][data-application='Fax Gateway']").get_attribute(
         "data-effective"
     ) == "retire"
@@ -346,10 +349,14 @@ def test_a_consultant_goes_from_raw_files_to_a_wave_plan_and_a_report(
 
     # 14. Download the report.
     journey.nav("Assessment")
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="XLSX").click()
+    with (
+        page.expect_response(lambda response: response.url.endswith("/assessment/report.xlsx")) as response_info,
+        page.expect_download() as download_info,
+    ):
+        page.get_by_role("link", name=re.compile(r"XLSX$")).click()
+    assert response_info.value.headers["content-type"] == XLSX_CONTENT_TYPE
     download = download_info.value
-    assert download.suggested_filename.endswith(".xlsx")
+    assert download.suggested_filename == "frankfurt-data-centre-exit-assessment.xlsx"
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
     cells = {
