@@ -32,7 +32,7 @@ from engagements.models import Engagement
 from inventory.exporters import spreadsheet_cell
 from inventory.models import ApplicationAsset
 
-from .models import ServerAssessment, Wave, WaveAssignment
+from .models import DECISION_RESULT_FIELDS, SERVER_RESULT_FIELDS, ServerAssessment, Wave, WaveAssignment
 from .selectors import decision_list
 
 CHUNK = 2000
@@ -74,22 +74,9 @@ def _decision_rows(engagement: Engagement) -> Any:
         "application__business_criticality",
         "application__lifecycle",
         "application__users",
-        "strategy",
+        *DECISION_RESULT_FIELDS,
         "effective_strategy",
         "export_source",
-        "confidence",
-        "effort",
-        "person_days",
-        "evidence",
-        "alternatives",
-        "risks",
-        "target_services",
-        "complexity_score",
-        "complexity_factors",
-        "readiness",
-        "monthly_cost_now",
-        "monthly_cost_target",
-        "rationale",
         "application__decision_review__status",
         "application__decision_review__comment",
     )
@@ -132,20 +119,7 @@ APPLICATION_COLUMNS = [
     "monthly_cost_now",
     "monthly_cost_target",
 ]
-SERVER_COLUMNS = [
-    "server",
-    "os",
-    "readiness",
-    "readiness_reasons",
-    "target_instance",
-    "target_vcpu",
-    "target_memory_gb",
-    "sizing_basis",
-    "sizing_reason",
-    "monthly_cost_now",
-    "monthly_cost_target",
-    "price_list_date",
-]
+SERVER_COLUMNS = ["server", "os", *SERVER_RESULT_FIELDS]
 DECISION_COLUMNS = [
     "application",
     "engine_strategy",
@@ -228,20 +202,7 @@ def assessment_export_xlsx(*, engagement: Engagement, out: IO[bytes]) -> int:
         server_rows = (
             ServerAssessment.objects.filter(engagement=engagement, asset__deleted_at__isnull=True)
             .order_by(Lower("asset__name"), "pk")
-            .values_list(
-                "asset__name",
-                "asset__os_name",
-                "readiness",
-                "readiness_reasons",
-                "target_instance",
-                "target_vcpu",
-                "target_memory_gb",
-                "sizing_basis",
-                "sizing_reason",
-                "monthly_cost_now",
-                "monthly_cost_target",
-                "price_list_date",
-            )
+            .values_list("asset__name", "asset__os_name", *SERVER_RESULT_FIELDS)
         )
         for server in server_rows.iterator(chunk_size=CHUNK):
             servers_sheet.append([spreadsheet_cell(v) for v in server])
