@@ -1062,9 +1062,12 @@ def _resend_lost(*, now: datetime, report: SweepReport, schema: str) -> None:
 def _resend(*, run_id: int, now: datetime) -> PhaseRun | None:
     """Send a lost phase's task again and say so in the flow's history; None if it was started or sent meanwhile."""
     with transaction.atomic():
-        flow = _lock_flow(PhaseRun.objects.only("flow_id").get(pk=run_id).flow_id)
+        flow_id = PhaseRun.objects.filter(pk=run_id).values_list("flow_id", flat=True).first()
+        if flow_id is None:
+            return None  # its flow was deleted meanwhile
+        flow = _lock_flow(flow_id)
         # Checked again under the flow's lock, which every change of its phases takes first.
-        run = PhaseRun.objects.select_for_update(of=("self",)).filter(_its_turn(), pk=run_id).first()
+        run = PhaseRun.objects.select_for_update().filter(_its_turn(), pk=run_id).first()
         if (
             run is None
             or flow.status not in (FlowStatus.PENDING, FlowStatus.RUNNING)
@@ -1074,7 +1077,7 @@ def _resend(*, run_id: int, now: datetime) -> PhaseRun | None:
             return None
         attempt = f"attempt {run.auto_attempts + 1} of {max_attempts()}"
         if run.enqueued_at is None:
-            why = "its task had never reached the queue (the broker was down when it was sent)"
+            why = "no task had been sent for it"
         else:
             waited = (now - run.enqueued_at).total_seconds()
             why = (
