@@ -148,83 +148,87 @@ def _alternatives_text(alternatives: list[dict[str, Any]] | None) -> str:
 
 def assessment_export_xlsx(*, engagement: Engagement, out: IO[bytes]) -> int:
     """Write the workbook (applications, decisions, servers, waves) into `out`; returns the applications written."""
-    wave_of, _ = _wave_names(engagement)
     with XlsxStream(out, ["applications", "decisions", "servers", "waves"]) as workbook:
-        applications, decisions, servers_sheet, waves_sheet = workbook.sheets
-        applications.append(APPLICATION_COLUMNS)
-        decisions.append(DECISION_COLUMNS)
-        server_counts = dict(
-            ApplicationAsset.objects.filter(application__engagement=engagement, asset__deleted_at__isnull=True)
-            .values_list("application_id")
-            .annotate(n=Count("pk"))
-            .values_list("application_id", "n")
-        )
-        count = 0
-        for row in _decision_rows(engagement).iterator(chunk_size=CHUNK):
-            count += 1
-            app_id = row["application_id"]
-            values = [
-                row["application__name"],
-                row["application__app_type"],
-                row["application__business_criticality"],
-                row["application__lifecycle"],
-                row["application__users"],
-                server_counts.get(app_id, 0),
-                row["effective_strategy"],
-                row["export_source"],
-                wave_of.get(app_id),
-                row["monthly_cost_now"],
-                row["monthly_cost_target"],
-            ]
-            applications.append([spreadsheet_cell(v) for v in values])
-            decision = [
-                row["application__name"],
-                row["strategy"],
-                row["effective_strategy"],
-                row["export_source"],
-                row["application__decision_review__status"] or "pending",
-                row["application__decision_review__comment"] or "",
-                row["confidence"],
-                row["effort"],
-                row["person_days"],
-                row["complexity_score"],
-                row["complexity_factors"],
-                row["readiness"],
-                row["evidence"],
-                _alternatives_text(row["alternatives"]),
-                row["risks"],
-                row["target_services"],
-                row["rationale"],
-            ]
-            decisions.append([spreadsheet_cell(v) for v in decision])
+        return _workbook_fill(workbook, engagement)
 
-        servers_sheet.append(SERVER_COLUMNS)
-        server_rows = (
-            ServerAssessment.objects.filter(engagement=engagement, asset__deleted_at__isnull=True)
-            .order_by(Lower("asset__name"), "pk")
-            .values_list("asset__name", "asset__os_name", *SERVER_RESULT_FIELDS)
-        )
-        for server in server_rows.iterator(chunk_size=CHUNK):
-            servers_sheet.append([spreadsheet_cell(v) for v in server])
 
-        waves_sheet.append(WAVE_COLUMNS)
-        wave_rows = (
-            WaveAssignment.objects.filter(engagement=engagement, application__deleted_at__isnull=True)
-            .order_by("wave__number", Lower("application__name"))
-            .values_list(
-                "wave__number",
-                "wave__name",
-                "wave__start",
-                "wave__end",
-                "wave__is_pilot",
-                "application__name",
-                "move_group",
-                "source",
-            )
+def _workbook_fill(workbook: XlsxStream, engagement: Engagement) -> int:
+    wave_of, _ = _wave_names(engagement)
+    applications, decisions, servers_sheet, waves_sheet = workbook.sheets
+    applications.append(APPLICATION_COLUMNS)
+    decisions.append(DECISION_COLUMNS)
+    server_counts = dict(
+        ApplicationAsset.objects.filter(application__engagement=engagement, asset__deleted_at__isnull=True)
+        .values_list("application_id")
+        .annotate(n=Count("pk"))
+        .values_list("application_id", "n")
+    )
+    count = 0
+    for row in _decision_rows(engagement).iterator(chunk_size=CHUNK):
+        count += 1
+        app_id = row["application_id"]
+        values = [
+            row["application__name"],
+            row["application__app_type"],
+            row["application__business_criticality"],
+            row["application__lifecycle"],
+            row["application__users"],
+            server_counts.get(app_id, 0),
+            row["effective_strategy"],
+            row["export_source"],
+            wave_of.get(app_id),
+            row["monthly_cost_now"],
+            row["monthly_cost_target"],
+        ]
+        applications.append([spreadsheet_cell(v) for v in values])
+        decision = [
+            row["application__name"],
+            row["strategy"],
+            row["effective_strategy"],
+            row["export_source"],
+            row["application__decision_review__status"] or "pending",
+            row["application__decision_review__comment"] or "",
+            row["confidence"],
+            row["effort"],
+            row["person_days"],
+            row["complexity_score"],
+            row["complexity_factors"],
+            row["readiness"],
+            row["evidence"],
+            _alternatives_text(row["alternatives"]),
+            row["risks"],
+            row["target_services"],
+            row["rationale"],
+        ]
+        decisions.append([spreadsheet_cell(v) for v in decision])
+
+    servers_sheet.append(SERVER_COLUMNS)
+    server_rows = (
+        ServerAssessment.objects.filter(engagement=engagement, asset__deleted_at__isnull=True)
+        .order_by(Lower("asset__name"), "pk")
+        .values_list("asset__name", "asset__os_name", *SERVER_RESULT_FIELDS)
+    )
+    for server in server_rows.iterator(chunk_size=CHUNK):
+        servers_sheet.append([spreadsheet_cell(v) for v in server])
+
+    waves_sheet.append(WAVE_COLUMNS)
+    wave_rows = (
+        WaveAssignment.objects.filter(engagement=engagement, application__deleted_at__isnull=True)
+        .order_by("wave__number", Lower("application__name"))
+        .values_list(
+            "wave__number",
+            "wave__name",
+            "wave__start",
+            "wave__end",
+            "wave__is_pilot",
+            "application__name",
+            "move_group",
+            "source",
         )
-        for number, name, start, end, pilot, app_name, group, source in wave_rows.iterator(chunk_size=CHUNK):
-            values = [number, name, start, end, "yes" if pilot else "no", app_name, group, source == "manual"]
-            waves_sheet.append([spreadsheet_cell(v) for v in values])
+    )
+    for number, name, start, end, pilot, app_name, group, source in wave_rows.iterator(chunk_size=CHUNK):
+        values = [number, name, start, end, "yes" if pilot else "no", app_name, group, source == "manual"]
+        waves_sheet.append([spreadsheet_cell(v) for v in values])
     return count
 
 
