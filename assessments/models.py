@@ -215,6 +215,26 @@ class TechDebtItem(models.Model):
         return f"{self.component} {self.version}: {self.status}"
 
 
+# What a run decides of an application, named once for the phase's COPY and the API.
+DECISION_RESULT_FIELDS = (
+    "strategy",
+    "source",
+    "confidence",
+    "evidence",
+    "alternatives",
+    "effort",
+    "person_days",
+    "risks",
+    "target_services",
+    "complexity_score",
+    "complexity_factors",
+    "readiness",
+    "monthly_cost_now",
+    "monthly_cost_target",
+    "rationale",
+)
+
+
 class SixRDecision(models.Model):
     """The engine's (or the 6R crew's) recommendation for an application; replaced on every run."""
 

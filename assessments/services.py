@@ -28,6 +28,7 @@ from tenants.roles import Role, role_at_least
 
 from . import loaders
 from .models import (
+    DECISION_RESULT_FIELDS,
     READINESS_ORDER,
     SERVER_RESULT_FIELDS,
     ArchitectureStandard,
@@ -613,31 +614,10 @@ def sixr_recommend(
     loaders.delete_where(
         SixRDecision._meta.db_table, engagement_id=engagement.pk, column="application_id", ids=scoped_ids
     )
-    columns = (
-        "engagement_id",
-        "assessment_id",
-        "application_id",
-        "strategy",
-        "confidence",
-        "evidence",
-        "alternatives",
-        "effort",
-        "person_days",
-        "risks",
-        "target_services",
-        "complexity_score",
-        "complexity_factors",
-        "readiness",
-        "monthly_cost_now",
-        "monthly_cost_target",
-        "source",
-        "rationale",
-        "assessed_at",
-    )
     loaders.copy_rows(
         SixRDecision._meta.db_table,
-        columns,
-        ((engagement.pk, assessment.pk, d["app"].id, *(d[c] for c in columns[3:18]), now) for d in decided),
+        ("engagement_id", "assessment_id", "application_id", *DECISION_RESULT_FIELDS, "assessed_at"),
+        ((engagement.pk, assessment.pk, d["app"].id, *(d[c] for c in DECISION_RESULT_FIELDS), now) for d in decided),
         json_columns=("evidence", "alternatives", "risks", "target_services", "complexity_factors"),
     )
     by_strategy: dict[str, int] = defaultdict(int)

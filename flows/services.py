@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import JSONField, Q
+from django.db.models import Exists, JSONField, OuterRef, Q
 from django.utils import timezone
 from django_tenants.utils import get_tenant_model, schema_context
 
@@ -1037,20 +1037,58 @@ def _recover(*, run_id: int, now: datetime, report: SweepReport, schema: str) ->
         _save(note, run)
 
 
+def _its_turn() -> Q:
+    """A pending phase's turn has come: no phase of its flow runs and every earlier one is done."""
+    blocking = PhaseRun.objects.filter(flow_id=OuterRef("flow_id")).filter(
+        Q(status=PhaseStatus.RUNNING) | (Q(order__lt=OuterRef("order")) & ~Q(status__in=DONE_PHASE_STATUSES))
+    )
+    return Q(status=PhaseStatus.PENDING) & ~Q(Exists(blocking))
+
+
 def _resend_lost(*, now: datetime, report: SweepReport, schema: str) -> None:
     """A pending phase whose turn it is but which no worker started: its message was lost (Redis restarted)."""
     candidates = (
-        PhaseRun.objects.filter(status=PhaseStatus.PENDING, flow__status__in=(FlowStatus.PENDING, FlowStatus.RUNNING))
+        PhaseRun.objects.filter(_its_turn(), flow__status__in=(FlowStatus.PENDING, FlowStatus.RUNNING))
         .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - requeue_after()))
         .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
-        .select_related("flow")
+        .values_list("pk", flat=True)
     )
-    for run in candidates:
-        earlier = run.flow.phases.filter(order__lt=run.order).exclude(status__in=DONE_PHASE_STATUSES).exists()
-        if earlier or run.flow.phases.filter(status=PhaseStatus.RUNNING).exists():
-            continue
-        _schedule(run)  # outside a transaction: sent at once
-        report.requeued.append(f"{schema}:{run.flow_id}:{run.name}")
+    for run_id in candidates:
+        sent = _resend(run_id=run_id, now=now)
+        if sent is not None:
+            report.requeued.append(f"{schema}:{sent.flow_id}:{sent.name}")
+
+
+def _resend(*, run_id: int, now: datetime) -> PhaseRun | None:
+    """Send a lost phase's task again and say so in the flow's history; None if it was started or sent meanwhile."""
+    with transaction.atomic():
+        flow_id = PhaseRun.objects.filter(pk=run_id).values_list("flow_id", flat=True).first()
+        if flow_id is None:
+            return None  # its flow was deleted meanwhile
+        flow = _lock_flow(flow_id)
+        # Checked again under the flow's lock, which every change of its phases takes first.
+        run = PhaseRun.objects.select_for_update().filter(_its_turn(), pk=run_id).first()
+        if (
+            run is None
+            or flow.status not in (FlowStatus.PENDING, FlowStatus.RUNNING)
+            or (run.enqueued_at is not None and run.enqueued_at >= now - requeue_after())
+            or (run.retry_at is not None and run.retry_at > now)
+        ):
+            return None
+        attempt = f"attempt {run.auto_attempts + 1} of {max_attempts()}"
+        if run.enqueued_at is None:
+            why = "no task had been sent for it"
+        else:
+            waited = (now - run.enqueued_at).total_seconds()
+            why = (
+                f"its task, queued at {run.enqueued_at:%H:%M:%S} UTC, was not started by any worker in {waited:.0f} s "
+                "and was probably lost (a Redis restart empties the queue)"
+            )
+        note = _Announcement(flow=flow, phases=[run])
+        _event(note, actor=WATCHDOG, phase=run.name, detail=f"Sent {_label(flow, run.name)} again ({attempt}): {why}")
+        _schedule(run, note=note)
+        _announce_on_commit(note)
+    return run
 
 
 # --- health -----------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from assessments.models import (
+    DECISION_RESULT_FIELDS,
     SERVER_RESULT_FIELDS,
     ArchitectureStandard,
     Assessment,
@@ -65,23 +66,9 @@ class DecisionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "assessment",
             "application",
             "application_name",
-            "strategy",
+            *DECISION_RESULT_FIELDS,
             "effective_strategy",
             "export_source",
-            "source",
-            "confidence",
-            "evidence",
-            "alternatives",
-            "effort",
-            "person_days",
-            "risks",
-            "target_services",
-            "complexity_score",
-            "complexity_factors",
-            "readiness",
-            "monthly_cost_now",
-            "monthly_cost_target",
-            "rationale",
             "assessed_at",
             "review",
         ]

@@ -1,5 +1,5 @@
 """Redis restarted mid-flow (its queue lost): the state is in PostgreSQL, the watchdog sends the lost task again,
-and the flow completes. Uses a private redis-server, never the shared one."""
+says so in the flow's history, and the flow completes. Uses a private redis-server, never the shared one."""
 
 from __future__ import annotations
 
@@ -21,10 +21,10 @@ from flows import services
 from flows.models import FlowStatus, PhaseRun, PhaseStatus
 from flows.tasks import run_phase
 from migration_platform.celery import app
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT, free_port, http
 from tests.factories import Team
 
-from .conftest import Worker, phase_statuses, start_worker, wait_for, wait_for_status
+from .conftest import Worker, events_of, phase_statuses, start_worker, wait_for, wait_for_status
 from .phases import SELFTEST
 
 
@@ -60,7 +60,7 @@ def _answers(port: int) -> bool:
 @pytest.fixture
 def private_redis() -> Iterator[PrivateRedis]:
     if shutil.which("redis-server") is None:
-        pytest.skip("This test starts its own redis-server: apt-get install -y redis-server")
+        pytest.fail("This test starts its own redis-server: apt-get install -y redis-server")
     redis = PrivateRedis()
     redis.start()
     yield redis
@@ -128,5 +128,17 @@ def test_a_redis_restart_mid_flow_loses_nothing(
         assert phase_statuses(schema, flow.pk) == {"work": "completed", "check": "completed", "finish": "completed"}
         with schema_context(schema):
             assert PhaseRun.objects.get(pk=work.pk).attempt == 1  # the running phase carried on through it all
+
+        # The history says the watchdog sent `check` again, and why, before a worker took it.
+        history = [(actor, phase, to, detail) for actor, phase, _, to, detail in events_of(schema, flow.pk)]
+        resent = [i for i, (actor, phase, _, _) in enumerate(history) if actor == "watchdog" and phase == "check"]
+        assert len(resent) == 1, history
+        detail = history[resent[0]][3]
+        assert detail.startswith("Sent Check again (attempt 1 of "), detail
+        assert "not started by any worker" in detail and "Redis restart" in detail, detail
+        started = [i for i, (actor, phase, to, _) in enumerate(history) if phase == "check" and to == "running"]
+        assert started and resent[0] < started[0], history
+        page = http(tenant.host, tenant.viewer).get(f"/flows/{flow.pk}/").content.decode()
+        assert "<strong>watchdog</strong> · Check · Sent Check again (attempt 1 of " in page
     finally:
         worker.stop()
