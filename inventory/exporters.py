@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from engagements.models import Engagement
+from migration_platform.xlsx import XlsxStream
 
 from .fields import APPLICATION_EXPORT_FIELDS, ASSET_FIELDS, DEPENDENCY_EXPORT_FIELDS
 from .models import Application, ApplicationDependency, Asset
@@ -125,15 +126,12 @@ def export_write(*, engagement: Engagement, kind: Kind, fmt: Format, out: IO[byt
         text.flush()
         text.detach()
     else:
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(kind)
-        sheet.append(columns)
-        for record in records:
-            sheet.append([spreadsheet_cell(record[c]) for c in columns])
-            count += 1
-        workbook.save(out)
+        with XlsxStream(out, [kind]) as workbook:
+            sheet = workbook.sheets[0]
+            sheet.append(columns)
+            for record in records:
+                sheet.append([spreadsheet_cell(record[c]) for c in columns])
+                count += 1
     return Exported(rows=count)
 
 

@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from assessments.exporters import XlsxStream
 from inventory.exporters import spreadsheet_cell
+from migration_platform.xlsx import XlsxStream
 
 
 def _read(content: bytes) -> dict[str, list[tuple[object, ...]]]:
