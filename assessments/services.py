@@ -24,6 +24,7 @@ from django.utils import timezone
 from engagements.models import Engagement
 from flows.models import ACTIVE_FLOW_STATUSES, Flow, FlowStatus
 from inventory.models import Application
+from migration_platform.text import counted
 from tenants.roles import Role, role_at_least
 
 from . import loaders
@@ -834,7 +835,7 @@ class WavePlanResult:
 
     def as_output(self) -> dict[str, Any]:
         return {
-            "summary": f"{self.applications:,} applications in {self.waves} waves"
+            "summary": f"{counted(self.applications, 'application')} in {counted(self.waves, 'wave')}"
             + (f" ({len(self.warnings)} warnings)" if self.warnings else ""),
             "counts": {
                 "waves": self.waves,
@@ -933,7 +934,7 @@ def waves_plan(
                 object_type="wave_plan",
                 detail={"waves": len(waves), "applications": placed, "warnings": len(plan.warnings)},
             )
-    progress(1, 1, f"{placed:,} applications in {len(waves)} waves")
+    progress(1, 1, f"{counted(placed, 'application')} in {counted(len(waves), 'wave')}")
     return WavePlanResult(waves=len(waves), applications=placed, warnings=list(plan.warnings))
 
 
@@ -1012,8 +1013,9 @@ def assessment_report(*, assessment: Assessment) -> dict[str, Any]:
     assessment.summary = summary
     assessment.save(update_fields=["summary"])
     strategies = ", ".join(f"{n:,} {s}" for s, n in summary["strategies"].items() if n)
+    applications, waves = counted(summary["applications"], "application"), counted(summary["waves"], "wave")
     return {
-        "summary": f"Report ready: {summary['applications']:,} applications ({strategies}), {summary['waves']} waves",
+        "summary": f"Report ready: {applications} ({strategies}), {waves}",
         "counts": {"applications": summary["applications"], "waves": summary["waves"]},
     }
 

@@ -19,6 +19,7 @@ from flows.models import FlowStatus
 from inventory.models import Application
 from migration_platform.forms import add_service_errors
 from migration_platform.pagination import paginate
+from migration_platform.text import counted
 from tenants.access import role_required
 from tenants.roles import Role, role_at_least
 
@@ -350,7 +351,8 @@ def waves_plan_view(request: HttpRequest, engagement_pk: int) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            done = f"{result.applications} applications planned in {result.waves} waves; moves made by hand were kept."
+            planned = f"{counted(result.applications, 'application')} planned in {counted(result.waves, 'wave')}"
+            done = f"{planned}; moves made by hand were kept."
             messages.success(request, done)
             for warning in result.warnings[:5]:
                 messages.warning(request, warning)
