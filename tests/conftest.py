@@ -24,7 +24,7 @@ from django.test import Client as HttpClient
 from psycopg import sql
 from rest_framework.test import APIClient
 
-from tests.factories import PASSWORD, Team, make_team
+from tests.factories import PASSWORD, Team, committed_team, make_team
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ["DJANGO_TESTING"] = "1"  # inherited by the daphne and Celery processes the tests start
@@ -95,23 +95,8 @@ def api(host: str, user: Any = None) -> APIClient:
 @pytest.fixture
 def live_tenant(django_db_blocker: Any) -> Iterator[Team]:
     """A client with committed rows (its own schema and people), dropped after the test."""
-    from accounts.models import User
-    from tenants.db import use_public_schema
-    from tenants.models import Client
-    from tenants.services import client_create
-
-    slug = "live" + secrets.token_hex(4)
-    with django_db_blocker.unblock():
-        use_public_schema()
-        client_create(name=f"Live {slug}", slug=slug)
-        team = make_team(slug, "globex", email_tag=slug)
-    try:
+    with committed_team("live", django_db_blocker) as team:
         yield team
-    finally:
-        with django_db_blocker.unblock():
-            use_public_schema()
-            Client.objects.get(schema_name=slug).delete(force_drop=True)
-            User.objects.filter(email__contains=slug).delete()
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import json
+import secrets
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from typing import Any
+
+from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from accounts.models import User
 from tenants.models import Client, Membership
@@ -62,3 +72,60 @@ def make_team(slug: str, other_slug: str, email_tag: str = "") -> Team:
         viewer=people[Role.VIEWER],
         outsider=outsider,
     )
+
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@contextmanager
+def committed_team(prefix: str, django_db_blocker: Any, *, fast_passwords: bool = False) -> Iterator[Team]:
+    """A client of its own with committed rows (its schema and people), for tests whose work runs on other
+    connections (a worker, daphne, a lease); dropped afterwards with its people. `fast_passwords` hashes them
+    with MD5, for tests that never sign in through another process."""
+    from tenants.db import use_public_schema
+    from tenants.services import client_create
+
+    slug = prefix + secrets.token_hex(4)
+    hashers = override_settings(PASSWORD_HASHERS=FAST_HASHERS) if fast_passwords else nullcontext()
+    with django_db_blocker.unblock(), hashers:
+        use_public_schema()
+        client_create(name=f"{prefix.title()} {slug}", slug=slug)
+        team = make_team(slug, "globex", email_tag=slug)
+    try:
+        yield team
+    finally:
+        with django_db_blocker.unblock():
+            use_public_schema()
+            Client.objects.get(schema_name=slug).delete(force_drop=True)
+            User.objects.filter(email__contains=slug).delete()
+
+
+@dataclass
+class Outcome:
+    """What a management command did: its exit code, stdout and stderr."""
+
+    code: int
+    out: str
+    err: str
+
+    @property
+    def result(self) -> Any:
+        return json.loads(self.out)
+
+
+def run_command(name: str, *args: str) -> Outcome:
+    """Run a management command in this process and return what it did, never raising."""
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.stderr
+    sys.stderr = err
+    try:
+        call_command(name, *args, stdout=out)
+        code = 0
+    except SystemExit as exit:
+        code = int(exit.code or 0)
+    except CommandError as error:
+        code = error.returncode
+        err.write(str(error))
+    finally:
+        sys.stderr = saved
+    return Outcome(code, out.getvalue(), err.getvalue())

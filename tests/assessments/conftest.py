@@ -9,35 +9,18 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.test import override_settings
 from django_tenants.utils import schema_context
 
 from engagements.models import Engagement
 from tests.assessments.backend_data import Estate, build_estate
-from tests.factories import Team
-
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from tests.factories import Team, committed_team
 
 
 @pytest.fixture(scope="session")
 def assess_tenant(django_db_setup: None, django_db_blocker: Any) -> Iterator[Team]:
     """A client of this directory's backend tests, with committed rows; each test makes its own engagement."""
-    from accounts.models import User
-    from tenants.db import use_public_schema
-    from tenants.models import Client
-    from tenants.services import client_create
-    from tests.factories import make_team
-
-    slug = "assess" + secrets.token_hex(3)
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-        use_public_schema()
-        client_create(name=f"Assess {slug}", slug=slug)
-        team = make_team(slug, "globex", email_tag=slug)
-    yield team
-    with django_db_blocker.unblock():
-        use_public_schema()
-        Client.objects.get(schema_name=slug).delete(force_drop=True)
-        User.objects.filter(email__contains=slug).delete()
+    with committed_team("assess", django_db_blocker, fast_passwords=True) as team:
+        yield team
 
 
 @pytest.fixture

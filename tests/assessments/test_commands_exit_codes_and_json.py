@@ -3,50 +3,18 @@
 
 from __future__ import annotations
 
-import io
 import json
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.core.management import CommandError, call_command
 from django_tenants.utils import schema_context
 from openpyxl import load_workbook
 
 from assessments.models import Assessment, WavePlanSettings
 from tests.assessments.backend_data import Estate
+from tests.factories import run_command as run
 
 RESULT_KEYS = {"flow_id", "status", "phase", "message", "counts", "errors", "warnings"}
-
-
-@dataclass
-class Outcome:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def result(self) -> Any:
-        return json.loads(self.out)
-
-
-def run(name: str, *args: str) -> Outcome:
-    """The command in this process: (exit code, stdout, stderr), never raising."""
-    out, err = io.StringIO(), io.StringIO()
-    saved = sys.stderr
-    sys.stderr = err
-    try:
-        call_command(name, *args, stdout=out)
-        code = 0
-    except SystemExit as exit:
-        code = int(exit.code or 0)
-    except CommandError as error:
-        code = error.returncode
-        err.write(str(error))
-    finally:
-        sys.stderr = saved
-    return Outcome(code, out.getvalue(), err.getvalue())
 
 
 def where(estate: Estate) -> tuple[str, ...]:
