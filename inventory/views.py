@@ -11,6 +11,8 @@ from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from engagements.models import Engagement
@@ -54,10 +56,10 @@ def _application(engagement: Engagement, pk: int) -> Application:
 @role_required(Role.VIEWER)
 def asset_list_view(request: HttpRequest, engagement_pk: int) -> HttpResponse:
     engagement = _engagement(engagement_pk)
-    # The htmx partial needs no filter form choices.
-    applications = [] if request.htmx else selectors.application_choices(engagement=engagement)  # type: ignore[attr-defined]
     filters = AssetFilterForm(request.GET or None)
     chosen = filters.selector_filters()
+    # The htmx partial needs no filter form choices.
+    applications = "" if request.htmx else _application_options(engagement, chosen["application_id"])  # type: ignore[attr-defined]
     page = paginate_capped(request, selectors.asset_table(engagement=engagement, **chosen))
     filtered = any(chosen[k] for k in chosen if k not in {"sort"})
     context = {
@@ -69,11 +71,23 @@ def asset_list_view(request: HttpRequest, engagement_pk: int) -> HttpResponse:
         "query": request.GET.copy(),
         "filtered": filtered,
         "export_formats": FORMATS,
-        "application_choices": applications,
-        "chosen_application": chosen["application_id"],
+        "application_options": applications,
     }
     template = "inventory/asset_list.html#table" if request.htmx else "inventory/asset_list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
+
+
+def _application_options(engagement: Engagement, chosen: int | None) -> str:
+    """The application filter's <option>s, written in one pass: through the template language each of 400 options
+    cost about 25 us (its number localised, its `if` resolved), a tenth of the table page."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (pk, mark_safe(" selected") if pk == chosen else "", name)
+            for pk, name in selectors.application_choices(engagement=engagement)
+        ),
+    )
 
 
 @role_required(Role.VIEWER)
