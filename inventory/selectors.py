@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
 from django.db.models import Count, F, Func, OrderBy, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat, Lower
+from django.urls import reverse
 
 from engagements.models import Engagement
 
-from .models import Application, ApplicationAsset, ApplicationDependency, Asset, AssetConnection
+from .models import Application, ApplicationAsset, ApplicationDependency, Asset, AssetConnection, Environment
 
 # Sort keys the asset table offers (a leading "-" reverses); unknowns sort by name. Text sorts ignore case.
 ASSET_SORTS: dict[str, Any] = {
@@ -253,6 +255,36 @@ def application_servers(*, application: Application) -> QuerySet[Asset]:
     return application.assets.filter(deleted_at__isnull=True).only(*ASSET_LIST_COLUMNS).order_by(Lower("name"))
 
 
+@dataclass(frozen=True)
+class ServerRow:
+    """A live server of an application as its page and its graph show it."""
+
+    id: int
+    name: str
+    environment: str  # the label
+    os_name: str
+    url: str
+
+
+def application_server_rows(*, application: Application, limit: int) -> list[ServerRow]:
+    """The application's live servers by name (at most `limit`), without a model instance or a URL resolution per
+    server: for 250 servers those cost about 15 ms of the application page."""
+    url = asset_url_maker(application.engagement_id)
+    labels = dict(Environment.choices)
+    rows = application_servers(application=application).values_list("id", "name", "environment", "os_name")
+    return [
+        ServerRow(pk, name, labels.get(environment or "", environment or ""), os_name or "", url(pk))
+        for pk, name, environment, os_name in rows[:limit]
+    ]
+
+
+def asset_url_maker(engagement_id: int) -> Callable[[int], str]:
+    """`Asset.get_absolute_url` for many assets of one engagement: one URL resolution, then text."""
+    marker = "987654321"
+    head, tail = reverse("inventory:asset", kwargs={"engagement_pk": engagement_id, "pk": marker}).split(marker)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 def application_dependencies(*, application: Application) -> QuerySet[ApplicationDependency]:
     return (
         ApplicationDependency.objects.filter(Q(source=application) | Q(target=application))
@@ -313,18 +345,12 @@ def application_graph(*, application: Application) -> dict[str, list[dict[str, A
             "label": dependency.kind or dependency.get_direction_display(),
             "bidirectional": dependency.direction == "bidirectional",
         }
-    servers = list(application_servers(application=application)[:200])
-    server_ids = [server.pk for server in servers]
+    servers = application_server_rows(application=application, limit=200)
+    server_ids = [server.id for server in servers]
     for server in servers:
-        key = f"asset-{server.pk}"
-        nodes[key] = {
-            "id": key,
-            "label": server.name,
-            "type": "asset",
-            "focus": False,
-            "url": server.get_absolute_url(),
-        }
-        edges[f"runs-{server.pk}"] = {"id": f"runs-{server.pk}", "source": focus, "target": key, "type": "runs_on"}
+        key = f"asset-{server.id}"
+        nodes[key] = {"id": key, "label": server.name, "type": "asset", "focus": False, "url": server.url}
+        edges[f"runs-{server.id}"] = {"id": f"runs-{server.id}", "source": focus, "target": key, "type": "runs_on"}
     # Applications whose servers talk to this application's servers, either way.
     links = (
         AssetConnection.objects.filter(Q(source_id__in=server_ids) | Q(target_id__in=server_ids))

@@ -229,7 +229,7 @@ def application_detail_view(request: HttpRequest, engagement_pk: int, pk: int) -
         "section": "applications",
         "application": application,
         "groups": _with_urls(field_groups(application, kind="application"), "inventory:application_field", application),
-        "servers": selectors.application_servers(application=application)[:500],
+        "servers": selectors.application_server_rows(application=application, limit=500),
         "dependencies": selectors.application_dependencies(application=application),
     }
     return render(request, "inventory/application_detail.html", context)
