@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
+from html import escape
 from typing import IO, Any
 
 from asgiref.sync import sync_to_async
@@ -11,7 +12,6 @@ from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -79,15 +79,13 @@ def asset_list_view(request: HttpRequest, engagement_pk: int) -> HttpResponse:
 
 def _application_options(engagement: Engagement, chosen: int | None) -> str:
     """The application filter's <option>s, written in one pass: through the template language each of 400 options
-    cost about 25 us (its number localised, its `if` resolved), a tenth of the table page."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (pk, mark_safe(" selected") if pk == chosen else "", name)
-            for pk, name in selectors.application_choices(engagement=engagement)
-        ),
+    cost about 25 us (its number localised, its `if` resolved), a tenth of the table page; format_html a third of
+    that. Names are escaped as the template would (`escape` quotes both kinds of quote, as Django's does)."""
+    options = (
+        f'<option value="{pk}"{" selected" if pk == chosen else ""}>{escape(name)}</option>'
+        for pk, name in selectors.application_choices(engagement=engagement)
     )
+    return mark_safe("".join(options))  # ids are integers, names escaped above
 
 
 @role_required(Role.VIEWER)

@@ -6,6 +6,7 @@ import re
 
 from engagements.models import Engagement
 from inventory import selectors
+from inventory.models import Application
 from tests.conftest import http
 from tests.factories import Team
 from tests.inventory.conftest import server, write
@@ -133,3 +134,16 @@ def test_a_search_lists_its_matches_in_name_order_either_way(team: Team, engagem
     write(engagement, [server("echo", ip_address=["10.9.9.9"])])
     assert names(page(team, engagement, "q=10.1.2")) == ["Alpha", "alpha", "Bravo", "charlie", "delta"]
     assert names(page(team, engagement, "q=10.1.2&sort=-name")) == ["delta", "charlie", "Bravo", "alpha", "Alpha"]
+
+
+def test_the_application_filter_offers_each_application_and_keeps_the_choice(
+    team: Team, engagement: Engagement
+) -> None:
+    write(engagement, [server("alpha", application=["CRM"]), server("bravo", application=["R&D <Lab>"])])
+    crm = Application.objects.get(name="CRM")
+    html = page(team, engagement, f"application={crm.pk}")
+    select = html.split('id="id_application"')[1].split("</select>")[0]
+    options = re.findall(r'<option value="(\d+)"( selected)?>([^<]*)</option>', select)
+    lab = Application.objects.get(name="R&D <Lab>")
+    assert options == [(str(crm.pk), " selected", "CRM"), (str(lab.pk), "", "R&amp;D &lt;Lab&gt;")]
+    assert names(html) == ["alpha"]
