@@ -7,4 +7,4 @@ COPY . .
 RUN useradd --create-home app && mkdir -p /app/.data && chown -R app /app/.data
 USER app
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py platform_setup && daphne -b 0.0.0.0 -p 8000 migration_platform.asgi:application"]
+CMD ["sh", "-c", "python manage.py platform_setup && python -m migration_platform.web --port 8000"]

@@ -1,18 +1,18 @@
 """Load benchmark: signed-in users browse a client with 100,000 assets through more than one web process.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/load_f2_bench REDIS_URL=redis://127.0.0.1:6379/11 \
-        .venv/bin/python bench/load_bench.py [--users 50 --seconds 60 --web 2 --assets 100000 --fresh]
+        .venv/bin/python bench/load_bench.py [--users 50 --seconds 60 --web 3 --assets 100000 --fresh]
         [--skip "API applications list" ...]
 
 What it does, as a deployment would see it:
 1. seeds a client of its own in the database DATABASE_URL names (created if missing): an engagement with
    100,000 generated assets written by COPY (`inventory.services.assets_bulk_write`, the generator of
    bench/inventory_bench.py), 400 applications with dependencies, and one analyst per simulated user, each with
-   an API token; then ANALYZE, as autovacuum would. A later run reuses that client when it has the same number of
-   assets (`--fresh` re-seeds).
+   an API token; then VACUUM ANALYZE, as autovacuum would. A later run reuses that client when it has the same
+   number of assets (`--fresh` re-seeds).
 2. times each page alone (Django's test client, no load) and counts its queries, to tell a page's own cost from
-   queueing; then starts `--web` daphne processes (default 2) on free ports, with the production defaults
-   (DEBUG off);
+   queueing; then starts `--web` daphne processes (default: as many as `migration_platform.web` runs in a
+   deployment) on free ports, with its environment (a connection pool per process; DEBUG off);
 3. runs locust as a library, headless, in a process of its own (gevent patches the standard library, which
    must not happen under Django): each user signs in through the real sign-in page (CSRF token, session
    cookie) of one web process (users are split between the processes), then, with a think time of 1 to 5 s
@@ -99,7 +99,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=50, help="concurrent signed-in users (default 50)")
     parser.add_argument("--seconds", type=int, default=60, help="measured time once all users signed in")
-    parser.add_argument("--web", type=int, default=2, help="daphne processes the users are split between")
+    parser.add_argument(
+        "--web",
+        type=int,
+        help="daphne processes the users are split between (default: as many as migration_platform.web runs)",
+    )
     parser.add_argument("--assets", type=int, default=100_000, help="assets of the seeded client")
     parser.add_argument("--fresh", action="store_true", help="drop the seeded client and seed it again")
     parser.add_argument(
@@ -194,12 +198,13 @@ def seed(*, assets: int, users: int, fresh: bool) -> dict[str, Any]:
     keys = [api_token_create(user=user, name="load bench")[1] for user in people]
 
     with schema_context(SLUG):
-        # Planner statistics, as autovacuum gathers them on a production server within a minute of a big write
-        # (this machine's shared PostgreSQL runs with autovacuum off; without them the application table takes
-        # seconds instead of a tenth of one).
+        # Planner statistics and the visibility map, as autovacuum leaves them on a production server within a
+        # minute of a big write (its insert threshold vacuums a table that gained 20% rows; this machine's shared
+        # PostgreSQL runs with autovacuum off). Without statistics the application table takes seconds instead of a
+        # tenth of one; without the visibility map an index-only scan reads every row it skips.
         with connection.cursor() as cursor:
             for model in (Asset, Application, ApplicationAsset, ApplicationDependency):
-                cursor.execute(f"ANALYZE {model._meta.db_table}")
+                cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
         ids = Asset.objects.filter(engagement=engagement).order_by("pk").values_list("pk", flat=True)
         first_asset, last_asset = ids.first(), ids.last()
         applications = list(
@@ -268,18 +273,19 @@ def free_port() -> int:
 
 
 def start_web(count: int) -> list[tuple[int, subprocess.Popen[bytes]]]:
-    """`count` daphne processes as production runs them (DEBUG off), each on a free port; waits for them."""
+    """`count` daphne processes as production runs them (`migration_platform.web`: its environment, with the
+    connection pool; DEBUG off), each on a free port so that the users can be split evenly; waits for them."""
     import urllib.request
+
+    from migration_platform.web import daphne_command, web_environment
 
     started = []
     for _ in range(count):
         port = free_port()
-        env = {**os.environ, "SITE_PORT": str(port), "DJANGO_DEBUG": "false", "PYTHONUNBUFFERED": "1"}
+        env = web_environment({**os.environ, "SITE_PORT": str(port), "DJANGO_DEBUG": "false", "PYTHONUNBUFFERED": "1"})
         env.pop("DJANGO_TESTING", None)
-        command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
-        process = subprocess.Popen(
-            [*command, "migration_platform.asgi:application"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL
-        )
+        command = daphne_command("-b", "127.0.0.1", "-p", str(port))
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
         started.append((port, process))
     for port, process in started:
         deadline = time.monotonic() + 60
@@ -362,6 +368,10 @@ def orchestrate(args: argparse.Namespace) -> int:
         print(f"--skip: no page is labelled {', '.join(map(repr, unknown))}", file=sys.stderr)
         return 2
     config = seed(assets=args.assets, users=args.users, fresh=args.fresh)
+    if args.web is None:
+        from migration_platform.web import DEFAULT_PROCESSES
+
+        args.web = DEFAULT_PROCESSES
     config["skip"] = args.skip
     profile_pages(config)
     web = start_web(args.web)

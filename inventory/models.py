@@ -195,8 +195,15 @@ class Asset(Provenance):
         indexes = [
             # The table page: every list is one engagement's live assets, sorted or filtered by one column. Sizes
             # are indexed biggest first with unknowns last (selectors.ASSET_SORTS orders to match).
+            # `name` included: a deep page's ids come from this index alone (an index-only scan; PostgreSQL does
+            # not consider one for an expression index without the column the expression reads).
             models.Index(
-                "engagement", Lower("name"), "id", name="asset_list_name", condition=Q(deleted_at__isnull=True)
+                "engagement",
+                Lower("name"),
+                "id",
+                name="asset_list_name",
+                condition=Q(deleted_at__isnull=True),
+                include=["name"],
             ),
             models.Index(
                 "engagement", "asset_type", Lower("name"), name="asset_list_type", condition=Q(deleted_at__isnull=True)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
+from html import escape
 from typing import IO, Any
 
 from asgiref.sync import sync_to_async
@@ -11,6 +12,7 @@ from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from engagements.models import Engagement
@@ -54,10 +56,10 @@ def _application(engagement: Engagement, pk: int) -> Application:
 @role_required(Role.VIEWER)
 def asset_list_view(request: HttpRequest, engagement_pk: int) -> HttpResponse:
     engagement = _engagement(engagement_pk)
-    # The htmx partial needs no filter form choices.
-    applications = [] if request.htmx else selectors.application_choices(engagement=engagement)  # type: ignore[attr-defined]
     filters = AssetFilterForm(request.GET or None)
     chosen = filters.selector_filters()
+    # The htmx partial needs no filter form choices.
+    applications = "" if request.htmx else _application_options(engagement, chosen["application_id"])  # type: ignore[attr-defined]
     page = paginate_capped(request, selectors.asset_table(engagement=engagement, **chosen))
     filtered = any(chosen[k] for k in chosen if k not in {"sort"})
     context = {
@@ -69,11 +71,21 @@ def asset_list_view(request: HttpRequest, engagement_pk: int) -> HttpResponse:
         "query": request.GET.copy(),
         "filtered": filtered,
         "export_formats": FORMATS,
-        "application_choices": applications,
-        "chosen_application": chosen["application_id"],
+        "application_options": applications,
     }
     template = "inventory/asset_list.html#table" if request.htmx else "inventory/asset_list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
+
+
+def _application_options(engagement: Engagement, chosen: int | None) -> str:
+    """The application filter's <option>s, written in one pass: through the template language each of 400 options
+    cost about 25 us (its number localised, its `if` resolved), a tenth of the table page; format_html a third of
+    that. Names are escaped as the template would (`escape` quotes both kinds of quote, as Django's does)."""
+    options = (
+        f'<option value="{pk}"{" selected" if pk == chosen else ""}>{escape(name)}</option>'
+        for pk, name in selectors.application_choices(engagement=engagement)
+    )
+    return mark_safe("".join(options))  # ids are integers, names escaped above
 
 
 @role_required(Role.VIEWER)
@@ -215,7 +227,7 @@ def application_detail_view(request: HttpRequest, engagement_pk: int, pk: int) -
         "section": "applications",
         "application": application,
         "groups": _with_urls(field_groups(application, kind="application"), "inventory:application_field", application),
-        "servers": selectors.application_servers(application=application)[:500],
+        "servers": selectors.application_server_rows(application=application, limit=500),
         "dependencies": selectors.application_dependencies(application=application),
     }
     return render(request, "inventory/application_detail.html", context)

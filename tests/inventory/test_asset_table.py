@@ -6,6 +6,7 @@ import re
 
 from engagements.models import Engagement
 from inventory import selectors
+from inventory.models import Application
 from tests.conftest import http
 from tests.factories import Team
 from tests.inventory.conftest import server, write
@@ -94,10 +95,18 @@ def test_the_empty_state_points_to_imports(team: Team, engagement: Engagement) -
 
 def test_a_count_above_the_cap_is_an_estimate(engagement: Engagement) -> None:
     write(engagement, [server(f"h{n}") for n in range(30)])
-    counted = selectors.count_at_most(selectors.asset_list(engagement=engagement), 10)
-    assert counted.estimated and counted.count >= 11
+    counted = selectors.count_at_most(selectors.asset_list(engagement=engagement), 2)
+    assert counted.estimated and counted.count >= 21
     exact = selectors.count_at_most(selectors.asset_list(engagement=engagement), 100)
     assert (exact.count, exact.estimated) == (30, False)
+
+
+def test_an_estimate_is_never_below_what_could_be_counted(engagement: Engagement) -> None:
+    """A search by address has two correlated conditions (the index's words and the exact term): the planner's
+    estimate falls below the count, and the count goes on to ten times the cap instead of showing "about 11"."""
+    write(engagement, [server(f"h{n}", ip_address=[f"10.1.2.{n}"]) for n in range(30)])
+    counted = selectors.count_at_most(selectors.asset_list(engagement=engagement, search="10.1.2"), 10)
+    assert counted.count == 30 if not counted.estimated else counted.count >= 30
 
 
 def test_the_number_of_queries_does_not_grow_with_the_rows(team: Team, engagement: Engagement) -> None:
@@ -125,3 +134,16 @@ def test_a_search_lists_its_matches_in_name_order_either_way(team: Team, engagem
     write(engagement, [server("echo", ip_address=["10.9.9.9"])])
     assert names(page(team, engagement, "q=10.1.2")) == ["Alpha", "alpha", "Bravo", "charlie", "delta"]
     assert names(page(team, engagement, "q=10.1.2&sort=-name")) == ["delta", "charlie", "Bravo", "alpha", "Alpha"]
+
+
+def test_the_application_filter_offers_each_application_and_keeps_the_choice(
+    team: Team, engagement: Engagement
+) -> None:
+    write(engagement, [server("alpha", application=["CRM"]), server("bravo", application=["R&D <Lab>"])])
+    crm = Application.objects.get(name="CRM")
+    html = page(team, engagement, f"application={crm.pk}")
+    select = html.split('id="id_application"')[1].split("</select>")[0]
+    options = re.findall(r'<option value="(\d+)"( selected)?>([^<]*)</option>', select)
+    lab = Application.objects.get(name="R&D <Lab>")
+    assert options == [(str(crm.pk), " selected", "CRM"), (str(lab.pk), "", "R&amp;D &lt;Lab&gt;")]
+    assert names(html) == ["alpha"]
