@@ -11,6 +11,7 @@ as well as the wall clock: other work on the machine inflates the latter.
 from __future__ import annotations
 
 import csv
+import gc
 import os
 import random
 import resource
@@ -93,6 +94,23 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+class GcClock:
+    """Time this process spends in Python's cyclic garbage collector (part of "our CPU")."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.collections = 0
+        self._started = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._started
+            self.collections += 1
+
+
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -116,6 +134,7 @@ def main() -> int:
             with schema_context(slug), running_inline():
                 engagement = Engagement.objects.create(name="Bench")
                 timings: list[tuple[str, float, float]] = []
+                gc_clock = GcClock()
                 started, cpu_started = time.perf_counter(), cpu_seconds()
                 data_import = services.import_create(
                     engagement=engagement, source=path, original_name=path.name, user=user
@@ -145,6 +164,7 @@ def main() -> int:
                     print(f"    {name:<22} {seconds:6.2f} s {ROWS / seconds:9,.0f} {cpu:7.2f} s")
                 print(f"  total {total:.2f} s = {ROWS / total:,.0f} rows/s (goal < {GOAL_SECONDS:.0f} s)")
                 print(f"  this process's CPU {cpu_total:.2f} s (the rest of the wall time: the database, waits, load)")
+                print(f"    of which Python's garbage collector {gc_clock.seconds:.2f} s ({gc_clock.collections} runs)")
                 print(f"  peak RSS {peak:.0f} MB (goal < {GOAL_RSS_MB:.0f} MB)")
                 if flow.status != FlowStatus.COMPLETED or written != ROWS:
                     status = 1
@@ -152,7 +172,10 @@ def main() -> int:
                     print("  GOAL MISSED")
                     status = 1
         finally:
-            Client.objects.get(schema_name=slug).delete(force_drop=True)
+            if os.environ.get("BENCH_KEEP"):
+                print(f"  kept the client schema {slug} (BENCH_KEEP)")
+            else:
+                Client.objects.get(schema_name=slug).delete(force_drop=True)
             User.objects.filter(email__contains=slug).delete()
     return status
 

@@ -3,6 +3,8 @@ corrections people approved (learned per client, stored apart from what the engi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import models
 from django.urls import reverse
 
@@ -77,13 +79,19 @@ class RowStatus(models.TextChoices):
 
 
 class RawRecord(models.Model):
-    """One data row as read from the file, keyed by header; written with COPY by the data_import phase."""
+    """One data row as read from the file: its cells in the order of the import's `headers` (a JSON array; the
+    header names are stored once, on the import, not in every row), written with COPY by the data_import phase.
+    `cells_by_header` gives them keyed by header."""
 
     # No index of its own: rawrecord_row_unique (data_import, row_number) leads with it, and a 100,000-row import
-    # would maintain both for every row.
-    data_import = models.ForeignKey(DataImport, on_delete=models.CASCADE, related_name="records", db_index=False)
+    # would maintain both for every row. No database constraint either: only the data_import phase writes these
+    # rows, under the import it has just read, and deleting an import deletes them (Django's
+    # cascade); a constraint would check the same parent row 100,000 times at the phase's commit (about 1 s).
+    data_import = models.ForeignKey(
+        DataImport, on_delete=models.CASCADE, related_name="records", db_index=False, db_constraint=False
+    )
     row_number = models.PositiveIntegerField(help_text="row number as a spreadsheet shows it")
-    values = models.JSONField(default=dict)
+    values = models.JSONField(default=list, help_text="the row's cells, in the order of the import's headers")
     # [{"column": header, "message": text}]
     errors = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
@@ -103,6 +111,15 @@ class RawRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Row {self.row_number} of import {self.data_import_id}"
+
+    def cells_by_header(self, headers: Sequence[str]) -> dict[str, str]:
+        """{header: cell} of this row, given its import's `headers`."""
+        return cells_by_header(headers, self.values)
+
+
+def cells_by_header(headers: Sequence[str], cells: object) -> dict[str, str]:
+    """A stored row's cells (a list in header order) as {header: cell}."""
+    return dict(zip(headers, cells, strict=False)) if isinstance(cells, list) else {}
 
 
 class ColumnMapping(models.Model):
@@ -158,8 +175,10 @@ class LearnedMapping(models.Model):
 class AssetRole(models.Model):
     """The server role the classification phase gave an asset of an import, and where it came from."""
 
-    data_import = models.ForeignKey(DataImport, on_delete=models.CASCADE, related_name="roles")
-    asset = models.ForeignKey("inventory.Asset", on_delete=models.CASCADE, related_name="+")
+    # Written 100,000 at a time by COPY from the import's own assets: no database constraints, whose checks of
+    # every row at the phase's commit cost more than the COPY itself; deletes cascade through Django.
+    data_import = models.ForeignKey(DataImport, on_delete=models.CASCADE, related_name="roles", db_constraint=False)
+    asset = models.ForeignKey("inventory.Asset", on_delete=models.CASCADE, related_name="+", db_constraint=False)
     role = models.CharField(max_length=32)
     source = models.CharField(max_length=16, default="rules", help_text="rules or llm")
     reason = models.TextField(blank=True)

@@ -332,9 +332,16 @@ class LinkSource(models.TextChoices):
 
 class ApplicationAsset(models.Model):
     # Served by the unique (application, asset) and the (asset, application) indexes: no single-column ones to
-    # maintain for every link an import writes.
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="asset_links", db_index=False)
-    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="application_links", db_index=False)
+    # maintain for every link an import writes. No database constraints: an import links 100,000 assets in one
+    # statement of ids it has just read from both tables, and the constraints' checks of every link (two per
+    # row, at the commit) cost as much as writing them; applications and assets are soft-deleted, and a real
+    # delete (an engagement's) cascades through Django.
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="asset_links", db_index=False, db_constraint=False
+    )
+    asset = models.ForeignKey(
+        Asset, on_delete=models.CASCADE, related_name="application_links", db_index=False, db_constraint=False
+    )
     source = models.CharField(max_length=8, choices=LinkSource.choices, default=LinkSource.IMPORT)
     created_at = models.DateTimeField(auto_now_add=True)
 

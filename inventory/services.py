@@ -268,6 +268,7 @@ def assets_bulk_write(
     link_applications: bool = True,
     trusted: bool = False,
     analyze: bool = True,
+    known: dict[tuple[str, str], int] | None = None,
 ) -> AssetWriteResult:
     """Write asset rows into the engagement's inventory (see the module's contract).
 
@@ -289,6 +290,12 @@ def assets_bulk_write(
 
     `analyze=False` leaves the statistics refresh after a big write to the caller (`assets_analyze`), for one
     that writes many batches in a row and refreshes once at the end.
+
+    `known` is for a caller that writes batches into an engagement that had no assets when its first batch began
+    (an import's first): pass the same dict, empty at first, to every batch. It maps the natural keys of every
+    row written so far to its asset, so the engagement's assets (exactly those) are matched here rather than by
+    SQL (six joins and a statistics pass per batch); as within one batch, a later row matches an asset by any
+    key an earlier row of it had. Each call adds its rows' keys.
     """
     if on_duplicate not in ("update", "skip"):
         raise ValidationError({"on_duplicate": "on_duplicate must be 'update' or 'skip'."})
@@ -315,6 +322,10 @@ def assets_bulk_write(
     _raise(errors)
     if not staged:
         return AssetWriteResult(created=0, updated=0, skipped=0, asset_ids=[])
+    staged_keys = [_natural_keys(values) for values in staged]
+    if known is not None:
+        for values, keys in zip(staged, staged_keys, strict=True):
+            values["asset_id"] = next((known[key] for key in keys if key in known), None)
 
     columns = [name for name in ASSET_FIELDS] + list(ASSET_RAW_FIELDS) + ["custom_attributes", "source_row"]
     list_columns = {name for name in columns if ASSET_FIELDS.get(name) and ASSET_FIELDS[name].type == "list"}
@@ -330,20 +341,28 @@ def assets_bulk_write(
         for values in staged:
             present.update(values)
         copied = [name for name in columns if name in present]
-        lists = [2 + i for i, name in enumerate(copied) if name in list_columns]
-        custom = 2 + copied.index("custom_attributes") if "custom_attributes" in present else None
-        with cursor.copy(f"COPY inventory_asset_staging (n, name_fallback, {', '.join(copied)}) FROM STDIN") as copy:
+        lists = [3 + i for i, name in enumerate(copied) if name in list_columns]
+        custom = 3 + copied.index("custom_attributes") if "custom_attributes" in present else None
+        staging_columns = f"n, name_fallback, asset_id, {', '.join(copied)}"
+        with cursor.copy(f"COPY inventory_asset_staging ({staging_columns}) FROM STDIN") as copy:
             for n, values in enumerate(staged):
-                record: list[Any] = [n, values.get("name_fallback"), *[values.get(name) for name in copied]]
+                record: list[Any] = [
+                    n,
+                    values.get("name_fallback"),
+                    values.get("asset_id"),
+                    *[values.get(name) for name in copied],
+                ]
                 for i in lists:
                     # Empty is unknown: an update keeps the asset's list.
                     record[i] = _array_literal(record[i]) if record[i] else None
                 if custom is not None and record[custom] is not None:
                     record[custom] = Jsonb(record[custom])
                 copy.write_row(record)
-        # An engagement without assets (the first batch of its first import) has nothing to match.
-        cursor.execute("SELECT EXISTS (SELECT 1 FROM inventory_asset WHERE engagement_id = %s)", [engagement.pk])
-        if cursor.fetchone()[0]:
+        # An engagement without assets (the first batch of its first import) has nothing to match; with `known`
+        # the matching was done above.
+        if known is None:
+            cursor.execute("SELECT EXISTS (SELECT 1 FROM inventory_asset WHERE engagement_id = %s)", [engagement.pk])
+        if known is None and cursor.fetchone()[0]:
             cursor.execute(f"ANALYZE inventory_asset_staging ({', '.join(NATURAL_KEYS)})")
             _match_natural_keys(cursor, engagement.pk)
 
@@ -363,6 +382,10 @@ def assets_bulk_write(
         for n, asset_id in created_ids:
             staged_ids[n] = asset_id
         cursor.execute("DROP TABLE inventory_asset_staging")
+        if known is not None:
+            for keys, asset_id in zip(staged_keys, staged_ids, strict=True):
+                for key in keys:
+                    known.setdefault(key, asset_id)
 
         asset_ids = [staged_ids[s] for s in row_to_staged]
         duplicates_in_rows = len(asset_ids) - len(staged)
@@ -502,9 +525,10 @@ def applications_link(
             " compliance, servers, tags, custom_attributes, source_import_id, source_format, created_at, updated_at)"
             " SELECT %s, name, '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}'::jsonb, %s, 'asset_application',"
             " now(), now() FROM ("
-            "  SELECT DISTINCT ON (lower(btrim(app))) btrim(app) AS name"
+            # One name per application, the first in sort order (grouped in a hash, not a sort of every link).
+            "  SELECT min(btrim(app)) AS name"
             f"  FROM inventory_asset a CROSS JOIN LATERAL unnest(a.application) AS app WHERE {scope}"
-            "  AND btrim(app) <> '' ORDER BY lower(btrim(app)), btrim(app)"
+            "  AND btrim(app) <> '' GROUP BY lower(btrim(app))"
             " ) names ON CONFLICT (engagement_id, lower(name)) DO NOTHING",
             [engagement.pk, source_import_id, *params],
         )

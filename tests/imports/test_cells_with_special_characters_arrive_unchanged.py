@@ -41,7 +41,8 @@ def test_special_characters_survive_the_raw_records_and_the_inventory(
         outcome = import_file(write_csv(tmp_path / "tricky.csv", _csv()), engagement, "--approve")
         assert outcome.code == 0, outcome.out
         data_import = DataImport.objects.get(engagement=engagement)
-        raw = {r.row_number: r.values for r in RawRecord.objects.filter(data_import=data_import)}
+        headers = data_import.headers
+        raw = {r.row_number: r.cells_by_header(headers) for r in RawRecord.objects.filter(data_import=data_import)}
         assert (raw[2]["Rack label"], raw[2]["Tags"], raw[3]["Rack label"]) == (RACK, TAGS, ACCENTS)
         assets = {a.name: a for a in Asset.objects.filter(engagement=engagement)}
         assert assets["srv01"].custom_attributes["Rack label"] == RACK
