@@ -1098,7 +1098,10 @@ def inventory_write(*, data_import: DataImport, user: User | None, progress: Pro
         if totals.created + totals.updated + totals.skipped >= inventory.ANALYZE_AFTER:
             inventory.assets_analyze()
         apps = inventory.applications_link(
-            engagement=engagement, asset_ids=sorted(set(asset_ids)), source_import_id=data_import.pk
+            engagement=engagement,
+            asset_ids=sorted(set(asset_ids)),
+            source_import_id=data_import.pk,
+            unlinked=known is not None,  # the engagement had no assets: every one is new, without links
         )
         counts = {
             "assets_created": totals.created,

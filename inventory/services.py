@@ -511,11 +511,18 @@ class LinkResult:
 
 
 def applications_link(
-    *, engagement: Engagement, asset_ids: Sequence[int] | None = None, source_import_id: int | None = None
+    *,
+    engagement: Engagement,
+    asset_ids: Sequence[int] | None = None,
+    source_import_id: int | None = None,
+    unlinked: bool = False,
 ) -> LinkResult:
     """Create the applications the assets name in `application` (matched case-insensitively) and link them.
 
     `asset_ids` limits the work to those assets (all of the engagement's live assets otherwise). Two statements.
+    `unlinked=True` is the caller's promise that none of `asset_ids` has a link yet (an import's first batch of
+    writes into an engagement, which created them all in its transaction): the links are inserted without the
+    conflict check of each (about 0.5 s of 100,000).
     """
     scope = "a.engagement_id = %s AND a.deleted_at IS NULL" + (" AND a.id = ANY(%s)" if asset_ids is not None else "")
     params: list[Any] = [engagement.pk] + ([list(asset_ids)] if asset_ids is not None else [])
@@ -539,7 +546,8 @@ def applications_link(
             " FROM inventory_asset a CROSS JOIN LATERAL unnest(a.application) AS app"
             " JOIN inventory_application ap"
             " ON ap.engagement_id = a.engagement_id AND lower(ap.name) = lower(btrim(app))"
-            f" WHERE {scope} ON CONFLICT (application_id, asset_id) DO NOTHING",
+            f" WHERE {scope}"
+            + ("" if unlinked and asset_ids is not None else " ON CONFLICT (application_id, asset_id) DO NOTHING"),
             [LinkSource.IMPORT, *params],
         )
         linked = cursor.rowcount
