@@ -1039,7 +1039,7 @@ def inventory_write(*, data_import: DataImport, user: User | None, progress: Pro
     asset_ids: list[int] = []
     done = 0
     # The first import into an engagement: its batches are matched to each other in Python, by natural key.
-    known: dict[tuple[str, str], int] | None = None
+    known: dict[str, dict[str, int]] | None = None
     if kind == "assets" and not Asset.objects.filter(engagement=engagement).exists():
         known = {}
 
