@@ -150,7 +150,11 @@ class RowConverter:
                 if isinstance(more, int | float) and not isinstance(more, bool):
                     total = (total or 0) + more
             values[name] = total
-        custom = {h: cells[h] for h in self.unmapped if cells.get(h) and not is_empty(cells[h])}
+        custom: dict[str, str] = {}
+        for header in self.unmapped:
+            unmapped = cells.get(header)
+            if unmapped and not is_empty(unmapped):
+                custom[header] = unmapped
         if self.kind != "connections":
             values["custom_attributes"] = custom or None
         if self.konveyor:

@@ -149,8 +149,12 @@ def decimal_separator(raw: str) -> str | None:
 
 def split_list(raw: str) -> list[str]:
     """Items of a list cell, split on commas, semicolons or new lines; empty items dropped, order kept."""
+    value = raw.strip()
+    if "," not in value and ";" not in value and "\n" not in value and "\r" not in value:
+        # One item, the commonest list cell (an IP address, a MAC address, an application): no split to make.
+        return [value] if value and value.lower() not in _EMPTY else []
     seen: dict[str, None] = {}
-    for item in _LIST_SPLIT.split(raw.strip()):
+    for item in _LIST_SPLIT.split(value):
         if item and item.lower() not in _EMPTY:
             seen.setdefault(item, None)
     return list(seen)
@@ -283,8 +287,12 @@ def converter(field: Field, transform: str | None) -> Callable[[str], Value]:
 
         def convert(raw: str) -> Value:
             items = split_list(raw)
+            if item is None:
+                return items
+            if len(items) == 1:
+                return [item(items[0])]
             # Normalised spellings of one item ("AA-BB-..." and "aa:bb:...") count once, as clean_value has it.
-            return list(dict.fromkeys(item(i) for i in items)) if item else items
+            return list(dict.fromkeys(item(i) for i in items))
 
     elif field.type == "boolean":
         negate = transform == "not_bool"
