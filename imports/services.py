@@ -938,7 +938,10 @@ def rows_cleanse(*, data_import: DataImport, progress: Progress = _nothing) -> d
     kind = import_kind(data_import)
     convert, fingerprint = _row_converter(data_import)
     key_names = NATURAL_KEYS if kind == "assets" else ("name",) if kind == "applications" else ()
-    key_columns = [c for c in convert.columns if c.field.name in key_names]
+    # In NATURAL_KEYS order (once, not a sort per row): the first key that matches an earlier row decides.
+    key_columns = sorted(
+        (c for c in convert.columns if c.field.name in key_names), key=lambda c: key_names.index(c.field.name)
+    )
     if not key_columns:
         return {"summary": "No natural key mapped: no duplicates to look for", "counts": {"duplicates": 0}}
     RawRecord.objects.filter(data_import=data_import, status=RowStatus.DUPLICATE).update(
@@ -961,8 +964,6 @@ def rows_cleanse(*, data_import: DataImport, progress: Progress = _nothing) -> d
             if value:
                 text = str(value) if column.field.name == "external_id" else str(value).lower()
                 keys.append((column.field.name, column.header, text))
-        # NATURAL_KEYS order: the first key that matches an earlier row decides.
-        keys.sort(key=lambda k: key_names.index(k[0]))
         earlier = next(((seen[f"{n}\x1f{v}"], n, h, v) for n, h, v in keys if f"{n}\x1f{v}" in seen), None)
         for name, _, value in keys:
             seen.setdefault(f"{name}\x1f{value}", row_number)
