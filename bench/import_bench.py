@@ -5,11 +5,14 @@ classify, dependencies), with the mapping gate approved as suggested.
 Goal (issue 4): under 20 s on a 2-core machine with peak RSS under 500 MB. Prints rows per second, each phase's
 time and the peak RSS (this process: the flow runs here). Run: `python3 scripts/dev.py bench import_bench`.
 BENCH_ROWS changes the size. On a shared machine compare the "our CPU" column (this process's CPU time per phase)
-as well as the wall clock: other work on the machine inflates the latter.
+and the time of each kind of SQL statement (printed last: from sending it to its answer, COPY from its start to
+its end, commits included) as well as the wall clock, which other work on the machine inflates most.
+BENCH_KEEP=1 keeps the client schema for experiments.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gc
 import os
@@ -18,7 +21,9 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "migration_platform.settings")
@@ -27,7 +32,9 @@ import django
 
 django.setup()
 
+import psycopg  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
 from accounts.models import User  # noqa: E402
@@ -111,6 +118,60 @@ class GcClock:
             self.collections += 1
 
 
+class StatementClock:
+    """Seconds of this process's SQL by statement (its first words): executes, COPYs and commits."""
+
+    def __init__(self) -> None:
+        self.totals: dict[str, list[float]] = {}
+
+    def add(self, sql: object, seconds: float) -> None:
+        key = " ".join(str(sql).split())[:64]
+        total = self.totals.setdefault(key, [0.0, 0])
+        total[0] += seconds
+        total[1] += 1
+
+    def wrap_execute(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.add(sql, time.perf_counter() - started)
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        clock, copy, commit = self, psycopg.Cursor.copy, psycopg.Connection.commit
+
+        @contextlib.contextmanager
+        def timed_copy(cursor: Any, statement: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            started = time.perf_counter()
+            with copy(cursor, statement, *args, **kwargs) as writer:
+                yield writer
+            clock.add(statement, time.perf_counter() - started)
+
+        def timed_commit(conn: Any) -> None:
+            started = time.perf_counter()
+            try:
+                commit(conn)
+            finally:
+                clock.add("COMMIT", time.perf_counter() - started)
+
+        psycopg.Cursor.copy = timed_copy  # type: ignore[method-assign,assignment]
+        psycopg.Connection.commit = timed_commit  # type: ignore[method-assign,assignment]
+        try:
+            with connection.execute_wrapper(self.wrap_execute):
+                yield
+        finally:
+            psycopg.Cursor.copy = copy  # type: ignore[method-assign]
+            psycopg.Connection.commit = commit  # type: ignore[method-assign]
+
+    def report(self, top: int = 12) -> None:
+        total = sum(seconds for seconds, _ in self.totals.values())
+        print(f"  SQL of this process: {total:.2f} s; the longest kinds of statement:")
+        ranked = sorted(self.totals.items(), key=lambda item: -item[1][0])
+        for key, (seconds, count) in ranked[:top]:
+            print(f"    {seconds:6.2f} s {int(count):4d} x  {key}")
+
+
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -129,33 +190,35 @@ def main() -> int:
         size = path.stat().st_size / 1e6
         generated = time.perf_counter() - started
         print(f"import bench: {ROWS:,} rows x {len(HEADERS)} columns, {size:.1f} MB (generated in {generated:.1f} s)")
-        print(f"  RSS before the import {rss_mb():.0f} MB")
+        print(f"  RSS before the import {rss_mb():.0f} MB; load average {os.getloadavg()[0]:.2f}")
         try:
             with schema_context(slug), running_inline():
                 engagement = Engagement.objects.create(name="Bench")
                 timings: list[tuple[str, float, float]] = []
                 gc_clock = GcClock()
-                started, cpu_started = time.perf_counter(), cpu_seconds()
-                data_import = services.import_create(
-                    engagement=engagement, source=path, original_name=path.name, user=user
-                )
-                data_import = services.import_flow_start(data_import=data_import, user=user)
-                timings.append(("upload + file check", time.perf_counter() - started, cpu_seconds() - cpu_started))
-                mark, cpu_mark = time.perf_counter(), cpu_seconds()
-
-                def after(run: object) -> None:
-                    nonlocal mark, cpu_mark
-                    now, cpu_now = time.perf_counter(), cpu_seconds()
-                    timings.append((getattr(run, "name", "?"), now - mark, cpu_now - cpu_mark))
-                    mark, cpu_mark = now, cpu_now
-
-                assert data_import.flow is not None
-                flow = flow_run_inline(flow=data_import.flow, after_phase=after)
-                if flow.status == FlowStatus.WAITING_FOR_INPUT:
-                    gate_approve(flow=flow, user=user)
+                sql_clock = StatementClock()
+                with sql_clock.installed():
+                    started, cpu_started = time.perf_counter(), cpu_seconds()
+                    data_import = services.import_create(
+                        engagement=engagement, source=path, original_name=path.name, user=user
+                    )
+                    data_import = services.import_flow_start(data_import=data_import, user=user)
+                    timings.append(("upload + file check", time.perf_counter() - started, cpu_seconds() - cpu_started))
                     mark, cpu_mark = time.perf_counter(), cpu_seconds()
-                    flow = flow_run_inline(flow=flow, after_phase=after)
-                total, cpu_total = time.perf_counter() - started, cpu_seconds() - cpu_started
+
+                    def after(run: object) -> None:
+                        nonlocal mark, cpu_mark
+                        now, cpu_now = time.perf_counter(), cpu_seconds()
+                        timings.append((getattr(run, "name", "?"), now - mark, cpu_now - cpu_mark))
+                        mark, cpu_mark = now, cpu_now
+
+                    assert data_import.flow is not None
+                    flow = flow_run_inline(flow=data_import.flow, after_phase=after)
+                    if flow.status == FlowStatus.WAITING_FOR_INPUT:
+                        gate_approve(flow=flow, user=user)
+                        mark, cpu_mark = time.perf_counter(), cpu_seconds()
+                        flow = flow_run_inline(flow=flow, after_phase=after)
+                    total, cpu_total = time.perf_counter() - started, cpu_seconds() - cpu_started
                 written = Asset.objects.filter(engagement=engagement).count()
                 peak = rss_mb()
                 print(f"  flow {flow.status}: {written:,} assets written")
@@ -166,6 +229,8 @@ def main() -> int:
                 print(f"  this process's CPU {cpu_total:.2f} s (the rest of the wall time: the database, waits, load)")
                 print(f"    of which Python's garbage collector {gc_clock.seconds:.2f} s ({gc_clock.collections} runs)")
                 print(f"  peak RSS {peak:.0f} MB (goal < {GOAL_RSS_MB:.0f} MB)")
+                sql_clock.report()
+                print(f"  load average {' '.join(f'{n:.2f}' for n in os.getloadavg())} on {os.cpu_count()} cores")
                 if flow.status != FlowStatus.COMPLETED or written != ROWS:
                     status = 1
                 if total > GOAL_SECONDS or peak > GOAL_RSS_MB:
