@@ -73,6 +73,7 @@ UNSURE_BELOW: Final = 0.8
 SAMPLES_SHOWN: Final = 5
 ALLOWED_SUFFIXES: Final = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".json")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+NO_DATA_ROWS: Final = "The file has a header row and no data rows: there is nothing to import."
 CONNECTION_COUNT_HEADERS: Final = frozenset({"count", "connectioncount", "connections", "hits", "sessions"})
 
 
@@ -170,18 +171,31 @@ class FileRefused(ValidationError):
         self.text = message
 
 
-def file_check(*, path: Path, sheet: str | None, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES) -> Table:
-    """Read the whole file once: the refusal of a bad one, as a FileRefused naming the row and column."""
+def file_check(
+    *, path: Path, sheet: str | None, max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES, scan: bool = True
+) -> Table:
+    """Read the whole file once: the refusal of a bad one, as a FileRefused naming the row and column.
+
+    `scan=False` (a stored upload, checked when it arrived): the header only; the rows are checked as they are
+    read, and `_file_rows` turns a refusal then into the same FileRefused."""
     try:
-        table = read_table(path, sheet=sheet or None, max_rows=max_rows, max_bytes=max_bytes)
+        table = read_table(path, sheet=sheet or None, max_rows=max_rows, max_bytes=max_bytes, scan=scan)
     except SheetNotFound as error:
         raise FileRefused(_read_error_text(error), field="sheet") from None
     except ReadError as error:
         raise FileRefused(_read_error_text(error), row=error.row, column=error.column) from None
     if table.row_count == 0:
         table.close()
-        raise FileRefused("The file has a header row and no data rows: there is nothing to import.")
+        raise FileRefused(NO_DATA_ROWS)
     return table
+
+
+def _file_rows(table: Table) -> Iterator[tuple[int, list[str]]]:
+    """The rows of a table read with scan=False; a refusal found on the way raised as file_check raises it."""
+    try:
+        yield from table.iter_rows()
+    except ReadError as error:
+        raise FileRefused(_read_error_text(error), row=error.row, column=error.column) from None
 
 
 def _read_error_text(error: ReadError) -> str:
@@ -322,12 +336,13 @@ def raw_rows_store(*, data_import: DataImport, progress: Progress = _nothing) ->
     """Read the file and store every data row as a raw record (COPY), replacing an earlier run's."""
     data_import.status = ImportStatus.READING
     data_import.save(update_fields=["status", "updated_at"])
-    with file_check(path=media_path(data_import), sheet=data_import.sheet or None) as table:
+    # The upload was read whole when it arrived (import_create): here its rows are read once, not twice.
+    with file_check(path=media_path(data_import), sheet=data_import.sheet or None, scan=False) as table:
         detected = detect_format(table.headers, sheet=table.sheet)
         kind: Kind = _kind(data_import.kind) or detect_kind(table.headers, detected)
         RawRecord.objects.filter(data_import=data_import).delete()
         _typed_discard(data_import)
-        total = table.row_count
+        total = table.row_count if table.row_count >= 0 else data_import.row_count
         headers = table.headers
         stored = 0
         progress(0, total, f"stored 0 of {total:,} rows")
@@ -343,7 +358,7 @@ def raw_rows_store(*, data_import: DataImport, progress: Progress = _nothing) ->
             width = len(headers)
             lines: list[str] = []
             with cursor.copy(sql) as copy:
-                for row_number, cells in table.iter_rows():
+                for row_number, cells in _file_rows(table):
                     text = _json_bytes(cells[:width] if len(cells) > width else cells).decode()
                     if "\\u0000" in text:  # PostgreSQL's JSON cannot hold NUL characters
                         text = text.replace("\\u0000", "")
@@ -354,6 +369,8 @@ def raw_rows_store(*, data_import: DataImport, progress: Progress = _nothing) ->
                         lines.clear()
                         progress(stored, total, f"stored {stored:,} of {total:,} rows")
                 copy.write("".join(lines))
+        if stored == 0:
+            raise FileRefused(NO_DATA_ROWS)
         progress(stored, total, f"stored {stored:,} of {total:,} rows")
         data_import.kind = kind
         data_import.format = detected.name

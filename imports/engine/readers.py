@@ -134,8 +134,13 @@ def read_table(
     sheet: str | None = None,
     max_rows: int = MAX_ROWS,
     max_bytes: int = MAX_BYTES,
+    scan: bool = True,
 ) -> Table:
-    """Read `path` (CSV, TSV, TXT, XLSX or JSON) into a Table, or raise ReadError saying why it cannot be."""
+    """Read `path` (CSV, TSV, TXT, XLSX or JSON) into a Table, or raise ReadError saying why it cannot be.
+
+    `scan=False` finds the header but leaves the data rows unread until `iter_rows`, which checks them the same
+    way (and raises ReadError there): for a file already read once, whose row count is known (a stored upload).
+    Its table's `row_count` is -1 and its sample empty; a workbook is read whole either way."""
     path = Path(path)
     limits = Limits(max_rows, max_bytes)
     try:
@@ -158,8 +163,8 @@ def read_table(
     if file_type == "xlsx":
         return _read_xlsx(path, sheet, limits)
     if file_type == "json":
-        return _read_json(path, head, limits)
-    return _read_csv(path, head, limits)
+        return _read_json(path, head, limits, scan)
+    return _read_csv(path, head, limits, scan)
 
 
 def _megabytes(size: int) -> str:
@@ -257,7 +262,7 @@ def _csv_records(path: Path, encoding: str, delimiter: str) -> Iterator[Row]:
             raise ReadError(f"the text is not valid {encoding}", row=number + 1) from None
 
 
-def _read_csv(path: Path, head: bytes, limits: Limits) -> Table:
+def _read_csv(path: Path, head: bytes, limits: Limits, scan: bool = True) -> Table:
     encoding = _encoding(path, head)
     with path.open("r", encoding=encoding, newline="") as handle:
         sample = handle.read(64 * 1024)
@@ -271,6 +276,7 @@ def _read_csv(path: Path, head: bytes, limits: Limits) -> Table:
         limits,
         encoding=encoding,
         delimiter=delimiter,
+        scan=scan,
     )
 
 
@@ -289,6 +295,7 @@ def _scan(
     encoding: str | None = None,
     delimiter: str | None = None,
     spool: bool = False,
+    scan: bool = True,
 ) -> Table:
     """Find the header in the first rows (unless given), then check every data row once, keeping a sample.
 
@@ -304,6 +311,9 @@ def _scan(
     sample: list[list[str]] = []
     count = 0
     spooled = _spool_path() if spool else None
+    if not scan and spooled is None:
+        count = -1  # unknown: the rows are read (and checked) by iter_rows alone
+        source = iter(())
     try:
         with spooled.open("w", encoding="utf-8", newline="") if spooled else nullcontext() as handle:
             writer = csv.writer(handle) if handle else None
@@ -578,7 +588,7 @@ def _json_text(value: object) -> str:
     return _cell_text(value)
 
 
-def _read_json(path: Path, head: bytes, limits: Limits) -> Table:
+def _read_json(path: Path, head: bytes, limits: Limits, scan: bool = True) -> Table:
     encoding = _encoding(path, head)
     try:
         data = json.loads(path.read_text(encoding=encoding))
@@ -607,4 +617,4 @@ def _read_json(path: Path, head: bytes, limits: Limits) -> Table:
         for index, record in enumerate(records):
             yield index + 2, [_json_text(record.get(k)) for k in key_list]
 
-    return _scan(path, "json", rows, limits, header=header, encoding=encoding)
+    return _scan(path, "json", rows, limits, header=header, encoding=encoding, scan=scan)
