@@ -820,11 +820,15 @@ def _rows_to_validate(data_import: DataImport) -> Iterator[tuple[int, dict[str, 
     """(row number, cells by header) of every stored row. A CSV, TSV or JSON upload is read again from its file,
     which the data_import phase stored row for row as the raw records (the same reader, the same row numbers,
     NUL characters left out the same way): parsing it costs a fraction of reading 100,000 JSONB records back.
-    A workbook (slow to parse), a file gone, or one that no longer reads as it did, comes from the raw records."""
+    A workbook (slow to parse), a file gone, or one whose size or header is not what was stored, comes from the
+    raw records. The file is read once (its rows checked as they are read, as data_import read them); should it
+    yield another number of rows than were stored, the phase fails rather than validate other rows."""
     table: Table | None = None
     if not data_import.sheets and data_import.file_path:
+        path = media_path(data_import)
         try:
-            table = file_check(path=media_path(data_import), sheet=None)
+            if path.stat().st_size == data_import.size:
+                table = file_check(path=path, sheet=None, scan=False)
         except (FileRefused, OSError):
             table = None
     if table is not None:
@@ -833,14 +837,20 @@ def _rows_to_validate(data_import: DataImport) -> Iterator[tuple[int, dict[str, 
             same = (
                 headers == list(data_import.headers)
                 and table.header_row == data_import.header_row
-                and table.row_count == data_import.row_count
                 and not any("\x00" in header for header in headers)
             )
             if same:
-                for row_number, cells in table.iter_rows():
+                count = 0
+                for row_number, cells in _file_rows(table):
                     if "\x00" in "".join(cells):  # as raw_rows_store leaves them out of the JSON
                         cells = [cell.replace("\x00", "") for cell in cells]
+                    count += 1
                     yield row_number, dict(zip(headers, cells, strict=False))
+                if count != data_import.row_count:
+                    raise FileRefused(
+                        f"The stored upload now has {count:,} data rows where {data_import.row_count:,} were stored:"
+                        " upload it again."
+                    )
                 return
     for row_number, _, values in records_iter(data_import=data_import):
         yield row_number, values
