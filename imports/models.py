@@ -85,8 +85,8 @@ class RawRecord(models.Model):
 
     # No index of its own: rawrecord_row_unique (data_import, row_number) leads with it, and a 100,000-row import
     # would maintain both for every row. No database constraint either: only the data_import phase writes these
-    # rows, under the import it has just read, and deleting an import deletes them (Django's
-    # cascade); a constraint would check the same parent row 100,000 times at the phase's commit (about 1 s).
+    # rows, under the import it has just read, and deleting an import deletes them (Django's cascade); a
+    # constraint would check the same parent row 100,000 times at the phase's commit (about 1 s).
     data_import = models.ForeignKey(
         DataImport, on_delete=models.CASCADE, related_name="records", db_index=False, db_constraint=False
     )

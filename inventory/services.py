@@ -323,7 +323,7 @@ def assets_bulk_write(
     _raise(errors)
     if not staged:
         return AssetWriteResult(created=0, updated=0, skipped=0, asset_ids=[])
-    staged_keys = [_natural_keys(values) for values in staged]
+    staged_keys = [_natural_keys(values) for values in staged] if known is not None else []
     if known is not None:
         for values, keys in zip(staged, staged_keys, strict=True):
             values["asset_id"] = next((known[n][v] for n, v in keys if v in known.get(n, ())), None)
