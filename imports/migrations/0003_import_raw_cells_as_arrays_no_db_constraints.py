@@ -31,7 +31,7 @@ WHERE d.id = r.data_import_id AND jsonb_typeof(r.values) = 'array'
 class Migration(migrations.Migration):
     dependencies = [
         ("imports", "0002_rawrecord_no_single_import_index"),
-        ("inventory", "0005_import_links_without_db_constraints"),
+        ("inventory", "0007_import_links_without_db_constraints"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inventory", "0004_drop_indexes_other_indexes_cover"),
+        ("inventory", "0006_search_trigram_index_reads_identifiers_whole"),
     ]
 
     operations = [

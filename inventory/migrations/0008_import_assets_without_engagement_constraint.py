@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("engagements", "0001_initial"),
-        ("inventory", "0005_import_links_without_db_constraints"),
+        ("inventory", "0007_import_links_without_db_constraints"),
     ]
 
     operations = [
