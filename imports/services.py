@@ -981,9 +981,11 @@ def rows_cleanse(*, data_import: DataImport, progress: Progress = _nothing) -> d
     action = "merged into it" if data_import.on_duplicate == OnDuplicate.UPDATE else "skipped"
     done = 0
     total = data_import.row_count
-    for row_number, status, values in _key_values(data_import, fingerprint, key_columns):
+    # A Konveyor dependency row (record type 2) names its application again: a dependency, not a repeat.
+    record_type = convert.konveyor.get("recordtype1")
+    for row_number, status, values in _key_values(data_import, fingerprint, key_columns, record_type):
         done += 1
-        if status == RowStatus.INVALID:
+        if status == RowStatus.INVALID or values is None:
             continue
         keys = []
         for column, value in zip(key_columns, values, strict=True):
@@ -1010,18 +1012,22 @@ def rows_cleanse(*, data_import: DataImport, progress: Progress = _nothing) -> d
 
 
 def _key_values(
-    data_import: DataImport, fingerprint: str, key_columns: Sequence[Any]
-) -> Iterator[tuple[int, str, list[Any]]]:
-    """(row number, status, typed value of each key column or None) of every row: from validation's typed spill
-    (rows without errors, already converted) when it is there, else read from the raw records and converted."""
+    data_import: DataImport, fingerprint: str, key_columns: Sequence[Any], record_type: str | None
+) -> Iterator[tuple[int, str, list[Any] | None]]:
+    """(row number, status, typed value of each key column or None) of every row, None instead of the values for a
+    dependency row (Konveyor's record type 2, its column `record_type`): from validation's typed spill (rows
+    without errors, already converted) when it is there, else read from the raw records and converted."""
     typed = _typed_read(data_import, fingerprint)
     if typed is not None:
         names = [column.field.name for column in key_columns]
-        for row_number, values, *_ in typed[1]:
-            yield row_number, RowStatus.OK, [values.get(name) for name in names]
+        for row_number, values, dependency, *_ in typed[1]:
+            yield row_number, RowStatus.OK, None if dependency else [values.get(name) for name in names]
         return
-    headers = [column.header for column in key_columns]
+    headers = [column.header for column in key_columns] + ([record_type] if record_type else [])
     for row_number, status, cells in records_iter(data_import=data_import, keys=headers):
+        if record_type and (cells.pop() or "").strip() == "2":
+            yield row_number, status, None
+            continue
         converted = []
         for column, raw in zip(key_columns, cells, strict=True):
             try:

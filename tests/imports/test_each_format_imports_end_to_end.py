@@ -50,6 +50,10 @@ def test_a_konveyor_file_makes_applications_and_their_dependencies(engagement: E
         assert dependency.target.name == "Inventory"
         customers = Application.objects.get(engagement=engagement, name="Customers")
         assert "Language:Java" in customers.tags
+        # The dependency row names Customers again: it is a dependency, not a repeat of row 2.
+        data_import = DataImport.objects.get(engagement=engagement)
+        assert data_import.counts["duplicates"] == 0
+        assert not data_import.records.filter(status="duplicate").exists()
 
 
 def test_a_connections_file_links_the_assets_it_names(engagement: Engagement, schema: str) -> None:
