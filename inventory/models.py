@@ -118,7 +118,7 @@ class Provenance(models.Model):
 
 
 class Asset(Provenance):
-    # No index of its own: asset_deleted (engagement, deleted_at) leads with it, and every index a bulk write
+    # No index of its own: the natural-key indexes (engagement, ...) lead with it, and every index a bulk write
     # maintains costs each of its rows (a 100,000-row import). No database constraint either: its check of every
     # row an import writes (100,000 at the commit, all of the one engagement the import read) took about 0.9 s;
     # engagements are archived, not deleted, and deleting one (demo_seed --reset) cascades through Django.
@@ -192,7 +192,8 @@ class Asset(Provenance):
     deleted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = public_user_reference()
+    # No index: nothing looks assets up by who changed them last, and an import would maintain it for every row.
+    updated_by = public_user_reference(db_index=False)
 
     class Meta:
         ordering = ["name", "pk"]
@@ -246,7 +247,8 @@ class Asset(Provenance):
                 name="asset_list_storage",
                 condition=Q(deleted_at__isnull=True),
             ),
-            models.Index("engagement", "deleted_at", name="asset_deleted"),
+            # Only the deleted assets (the restore list, live counts): an import writes none, so it costs no insert.
+            models.Index("engagement", "deleted_at", name="asset_deleted", condition=Q(deleted_at__isnull=False)),
             # Natural keys (services.NATURAL_KEYS), matched case-insensitively; IPs by the primary one.
             models.Index("engagement", "external_id", name="asset_key_external_id"),
             models.Index("engagement", Lower("bios_uuid"), name="asset_key_bios_uuid"),
