@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 
 DEFAULT_PROCESSES = 3
 DEFAULT_POOL_SIZE = "4"
@@ -37,6 +38,30 @@ def web_environment(base: dict[str, str] | None = None) -> dict[str, str]:
 
 def daphne_command(*endpoint: str) -> list[str]:
     return [sys.executable, "-m", "daphne", *endpoint, "migration_platform.asgi:application"]
+
+
+def supervise(processes: Sequence[subprocess.Popen[bytes]]) -> bool:
+    """Wait for SIGTERM or SIGINT, or for one of `processes` to exit; then stop them all (SIGTERM, 15 s, SIGKILL).
+    True when a signal asked for the stop. Also serves `make run` (scripts/dev.py)."""
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while not stopping and all(process.poll() is None for process in processes):
+        time.sleep(0.5)
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return stopping
 
 
 def main(argv: list[str]) -> int:
@@ -54,27 +79,9 @@ def main(argv: list[str]) -> int:
         subprocess.Popen(daphne_command("--fd", str(fd)), env=env, pass_fds=[fd]) for _ in range(args.processes)
     ]
     print(f"web: {args.processes} daphne processes on {args.bind}:{args.port}", flush=True)
-    stopping = False
-
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    while not stopping and all(child.poll() is None for child in children):
-        time.sleep(0.5)
-    failed = any(child.poll() not in (None, 0) for child in children)
-    for child in children:
-        if child.poll() is None:
-            child.terminate()
-    for child in children:
-        try:
-            child.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            child.kill()
+    asked_to_stop = supervise(children)
     listener.close()
-    return 1 if failed and not stopping else 0
+    return 0 if asked_to_stop else 1  # a daphne that exits on its own is a failure
 
 
 if __name__ == "__main__":

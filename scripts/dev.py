@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-import signal
 import socket
 import subprocess
 import sys
-import time
 import venv
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -218,25 +216,11 @@ def command_run(argv: list[str]) -> int:
         ),
     ]
     say(f"running: public site http://localhost:{port}/ (Ctrl-C stops everything)")
-    stopping = False
+    sys.path.insert(0, str(ROOT))
+    from migration_platform.web import supervise
 
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    while not stopping and all(p.poll() is None for p in processes):
-        time.sleep(0.5)
-    say("stopping")
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    for process in processes:
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    supervise(processes)
+    say("stopped")
     return 0
 
 
@@ -274,7 +258,10 @@ def main() -> int:
         return 2
     if not in_virtualenv():
         ensure_virtualenv()
-        return subprocess.call([str(VENV_PYTHON), str(Path(__file__).resolve()), *sys.argv[1:]])
+        # Become the virtualenv's Python (no parent left behind to catch Ctrl-C and kill us mid-shutdown).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), str(Path(__file__).resolve()), *sys.argv[1:]])
     return COMMANDS[sys.argv[1]](sys.argv[2:])
 
 

@@ -9,14 +9,13 @@ import sys
 from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
 from django_tenants.utils import schema_context
 
 from engagements.models import Engagement
 from flows.cli import run_flow_command
 from flows.models import Flow, FlowStatus
 from tests.conftest import ROOT
-from tests.factories import Team
+from tests.factories import Team, run_command
 
 from .builders import flow_in_state
 from .conftest import Worker
@@ -25,20 +24,8 @@ from .phases import SELFTEST_GATE
 
 def flow_command(*args: str) -> tuple[int, str, str]:
     """Run the command in this process; (exit code, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    saved = sys.stderr
-    sys.stderr = err
-    try:
-        call_command("flow", *args, stdout=out)
-        code = 0
-    except SystemExit as exit:
-        code = int(exit.code or 0)
-    except CommandError as error:
-        code = error.returncode
-        err.write(str(error))
-    finally:
-        sys.stderr = saved
-    return code, out.getvalue(), err.getvalue()
+    outcome = run_command("flow", *args)
+    return outcome.code, outcome.out, outcome.err
 
 
 def test_show_prints_the_flow_as_json_and_exits_by_its_state(team: Team) -> None:
