@@ -14,7 +14,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -31,7 +30,8 @@ from redis.exceptions import RedisError
 
 from flows.models import PhaseRun
 from imports.models import DataImport
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT
+from tests.processes import PrivateRedis
 
 # Short leases so a dead worker is noticed within seconds; the watchdog's sweep (sent by beat) every second.
 FAULT_ENV = {
@@ -41,45 +41,6 @@ FAULT_ENV = {
     "FLOW_WATCHDOG_SECONDS": "1",
     "FLOW_MAX_ATTEMPTS": "4",
 }
-
-
-def wait_for(predicate: Callable[[], Any], *, timeout: float = 30, interval: float = 0.05, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"Timed out after {timeout} s waiting for {what or predicate}")
-
-
-def _answers(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-        return True
-    except OSError:
-        return False
-
-
-class PrivateRedis:
-    """A redis-server of the test's own on a free port, without persistence: a restart loses every message."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"],
-            stdout=subprocess.DEVNULL,
-        )
-        wait_for(lambda: _answers(self.port), timeout=10, what="the private redis-server")
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
 
 
 @dataclass

@@ -24,8 +24,9 @@ from imports.models import ColumnMapping, DataImport, RawRecord
 from inventory.models import Asset
 from tests.ai.stub_llm import StubLLM
 from tests.factories import Team
+from tests.processes import wait_for
 
-from .conftest import Stack, import_of, phase, server_file, wait_for
+from .conftest import Stack, import_of, phase, server_file
 
 
 def test_a_discovery_flow_survives_a_killed_worker_a_redis_restart_and_a_failing_llm(

@@ -15,8 +15,9 @@ from engagements.models import Engagement
 from flows.models import Flow, FlowStatus, PhaseStatus
 from inventory.models import Asset
 from tests.factories import Team
+from tests.processes import wait_for
 
-from .conftest import Stack, import_of, phase, server_file, wait_for
+from .conftest import Stack, import_of, phase, server_file
 
 
 def flow_status(schema: str, flow_id: int) -> str:

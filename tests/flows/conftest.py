@@ -25,6 +25,7 @@ from engagements.models import Engagement
 from flows.models import Flow
 from tests.conftest import ROOT, free_port
 from tests.factories import Team
+from tests.processes import wait_for
 
 from . import phases  # noqa: F401 - registers the test flow types in this process
 
@@ -205,16 +206,6 @@ def run_async(coroutine_function: Callable[[], Any]) -> Any:
     """Run a coroutine in a thread of its own (Playwright's sync API leaves an event loop in the main thread)."""
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coroutine_function()).result()
-
-
-def wait_for(predicate: Callable[[], Any], *, timeout: float = 20, interval: float = 0.05, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"Timed out after {timeout} s waiting for {what or predicate}")
 
 
 def flow_status(schema: str, flow_id: int) -> str:

@@ -21,40 +21,12 @@ from flows import services
 from flows.models import FlowStatus, PhaseRun, PhaseStatus
 from flows.tasks import run_phase
 from migration_platform.celery import app
-from tests.conftest import ROOT, free_port, http
+from tests.conftest import ROOT, http
 from tests.factories import Team
+from tests.processes import PrivateRedis
 
 from .conftest import Worker, events_of, phase_statuses, start_worker, wait_for, wait_for_status
 from .phases import SELFTEST
-
-
-class PrivateRedis:
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"],
-            stdout=subprocess.DEVNULL,
-        )
-        wait_for(lambda: _answers(self.port), timeout=10, what="the private redis-server")
-
-    def kill(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-
-def _answers(port: int) -> bool:
-    import socket
-
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-        return True
-    except OSError:
-        return False
 
 
 @pytest.fixture
