@@ -233,4 +233,14 @@ def browser() -> Iterator[Any]:
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
+def sign_in(page: Any, site: str, email: str) -> None:
+    """Sign in through the real sign-in page of `site` (the public site or a client's host) and wait for the page
+    it leads to."""
+    page.goto(f"{site}/accounts/login/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+
+
 __all__ = ["PASSWORD", "api", "http"]

@@ -16,8 +16,8 @@ from engagements.services import engagement_create
 from flows.services import flow_run_inline, running_inline
 from inventory import services as inventory
 from inventory.models import Application, ApplicationDependency
-from tests.conftest import SCREENSHOTS
-from tests.factories import PASSWORD, Team
+from tests.conftest import SCREENSHOTS, sign_in
+from tests.factories import Team
 
 pytestmark = pytest.mark.browser
 
@@ -107,10 +107,7 @@ def test_a_manager_reviews_overrides_moves_a_wave_and_reads_the_dashboard(
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", team.manager.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, base, team.manager.email)
     page.wait_for_url(f"{base}/**")
 
     # The portfolio: one row per application, the engine's decision and the approval already recorded.

@@ -19,8 +19,8 @@ from openpyxl import load_workbook
 
 from assessments.exporters import XLSX_CONTENT_TYPE
 from engagements.demo import Server, rvtools_write
-from tests.conftest import SCREENSHOTS
-from tests.factories import PASSWORD, Team
+from tests.conftest import SCREENSHOTS, sign_in
+from tests.factories import Team
 
 pytestmark = pytest.mark.browser
 
@@ -181,10 +181,7 @@ def test_a_consultant_goes_from_raw_files_to_a_wave_plan_and_a_report(
     journey = Journey(page)
 
     # 1. Sign in on the public site as the engagement manager and open the client.
-    page.goto(f"{live_server_url}/accounts/login/")
-    page.fill("input[name=username]", team.manager.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, live_server_url, team.manager.email)
     page.click(f"[data-testid=open-{team.client.schema_name}]")
     page.wait_for_url(f"{base}/engagements/")
     assert page.locator("[data-testid=client-name]").inner_text() == team.client.name

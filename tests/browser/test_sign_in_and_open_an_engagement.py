@@ -8,8 +8,8 @@ import pytest
 from django_tenants.utils import schema_context
 
 from engagements.services import engagement_create
-from tests.conftest import SCREENSHOTS
-from tests.factories import PASSWORD, Team
+from tests.conftest import SCREENSHOTS, sign_in
+from tests.factories import Team
 
 pytestmark = pytest.mark.browser
 
@@ -30,10 +30,7 @@ def test_a_consultant_signs_in_and_opens_an_engagement_that_goes_live(
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.goto(f"{live_server_url}/accounts/login/")
-    page.fill("input[name=username]", live_tenant.manager.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, live_server_url, live_tenant.manager.email)
     page.wait_for_selector(f"[data-testid=open-{live_tenant.client.schema_name}]")
     page.screenshot(path=str(SCREENSHOTS / "01-clients.png"))
     page.click(f"[data-testid=open-{live_tenant.client.schema_name}]")
@@ -55,10 +52,7 @@ def test_a_client_admin_invites_someone_and_creates_an_api_token(
     port = live_server_url.rsplit(":", 1)[1]
     base = f"http://{live_tenant.host}:{port}"
     page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", live_tenant.owner.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, base, live_tenant.owner.email)
     page.goto(f"{base}/engagements/new/")
     page.fill("input[name=name]", "")
     page.click("main button[type=submit]")

@@ -25,7 +25,7 @@ from engagements.models import Engagement
 from flows.models import Flow
 from tests.conftest import ROOT, free_port
 from tests.factories import Team
-from tests.processes import wait_for
+from tests.processes import port_answers, wait_for
 
 from . import phases  # noqa: F401 - registers the test flow types in this process
 
@@ -142,23 +142,13 @@ def flows_live_server_url(_flows_worker_process: Worker) -> Iterator[str]:
     env["DJANGO_SETTINGS_MODULE"] = "migration_platform.settings"
     process = subprocess.Popen([sys.executable, "-c", launch], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     try:
-        wait_for(lambda: _port_open(port) or process.poll() is not None, timeout=30, what="daphne")
+        wait_for(lambda: port_answers(port) or process.poll() is not None, timeout=30, what="daphne")
         if process.poll() is not None:
             pytest.fail("daphne exited at start")
         yield f"http://localhost:{port}"
     finally:
         process.terminate()
         process.wait(timeout=10)
-
-
-def _port_open(port: int) -> bool:
-    import socket
-
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-        return True
-    except OSError:
-        return False
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from django_tenants.utils import schema_context
 
 from engagements.models import Engagement
 from flows import services
-from tests.conftest import SCREENSHOTS
-from tests.factories import PASSWORD, Team
+from tests.conftest import SCREENSHOTS, sign_in
+from tests.factories import Team
 
 from .conftest import Worker, wait_for_status
 from .phases import SELFTEST_GATE
@@ -28,11 +28,7 @@ def test_the_flow_page_follows_the_flow_live_and_passes_its_gate(
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", tenant.manager.email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+    sign_in(page, base, tenant.manager.email)
     assert "/accounts/login/" not in page.url, page.locator("main").inner_text()
 
     with schema_context(schema):

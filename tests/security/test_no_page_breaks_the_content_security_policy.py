@@ -12,7 +12,8 @@ import pytest
 from django_tenants.utils import schema_context
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.factories import PASSWORD, Team
+from tests.conftest import sign_in
+from tests.factories import Team
 
 from .routes import TENANT_URLCONF, Side, all_routes, fill, new_marker, route_path
 
@@ -50,10 +51,7 @@ def test_every_page_runs_without_a_policy_violation(
     page.on(
         "console", lambda m: console.append(f"{page.url}: {m.text}") if "Content Security Policy" in m.text else None
     )
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", live_tenant.owner.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, base, live_tenant.owner.email)
     page.wait_for_url(f"{base}/engagements/")
     violations: list[str] = []
     opened = 0
