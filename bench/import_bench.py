@@ -119,7 +119,9 @@ class GcClock:
 
 
 class StatementClock:
-    """Seconds of this process's SQL by statement (its first words): executes, COPYs and commits."""
+    """Seconds of this process's SQL by statement (its first words): executes, COPYs and commits. Statements sent
+    in pipeline mode return at once: the wait for their results, when the pipeline is left, counts as
+    "(pipeline: waiting for the statements sent)", the database's work that Python did not overlap."""
 
     def __init__(self) -> None:
         self.totals: dict[str, list[float]] = {}
@@ -140,6 +142,14 @@ class StatementClock:
     @contextlib.contextmanager
     def installed(self) -> Iterator[None]:
         clock, copy, commit = self, psycopg.Cursor.copy, psycopg.Connection.commit
+        pipeline_exit = psycopg.Pipeline.__exit__
+
+        def timed_pipeline_exit(pipeline: Any, *args: Any) -> None:
+            started = time.perf_counter()
+            try:
+                pipeline_exit(pipeline, *args)
+            finally:
+                clock.add("(pipeline: waiting for the statements sent)", time.perf_counter() - started)
 
         @contextlib.contextmanager
         def timed_copy(cursor: Any, statement: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
@@ -157,12 +167,14 @@ class StatementClock:
 
         psycopg.Cursor.copy = timed_copy  # type: ignore[method-assign,assignment]
         psycopg.Connection.commit = timed_commit  # type: ignore[method-assign,assignment]
+        psycopg.Pipeline.__exit__ = timed_pipeline_exit  # type: ignore[method-assign]
         try:
             with connection.execute_wrapper(self.wrap_execute):
                 yield
         finally:
             psycopg.Cursor.copy = copy  # type: ignore[method-assign]
             psycopg.Connection.commit = commit  # type: ignore[method-assign]
+            psycopg.Pipeline.__exit__ = pipeline_exit  # type: ignore[method-assign]
 
     def report(self, top: int = 12) -> None:
         total = sum(seconds for seconds, _ in self.totals.values())

@@ -8,6 +8,7 @@ arrays), never a query per row.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import hashlib
@@ -17,7 +18,6 @@ import re
 import secrets
 import shutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Final, Literal, ParamSpec, TypeVar
 
@@ -1040,18 +1040,10 @@ def _key_values(
 # ------------------------------------------------------------------------------------------- phase: inventory
 
 
-@dataclass
-class _Totals:
-    created: int = 0
-    updated: int = 0
-    skipped: int = 0
-
-
 @_bulk_phase
 def inventory_write(*, data_import: DataImport, user: User | None, progress: Progress = _nothing) -> dict[str, Any]:
     """Write the valid rows into the inventory: in the phase's one transaction, so all or nothing."""
     from inventory import services as inventory
-    from inventory.models import Asset
 
     data_import.refresh_from_db()
     if data_import.status == ImportStatus.INVALID:
@@ -1062,7 +1054,6 @@ def inventory_write(*, data_import: DataImport, user: User | None, progress: Pro
     convert, fingerprint = _row_converter(data_import)
     engagement = data_import.engagement
     total = data_import.row_count
-    totals = _Totals()
     warnings_out: list[dict[str, Any]] = []
     counts: dict[str, Any] = {}
     on_duplicate: Literal["update", "skip"] = "skip" if data_import.on_duplicate == OnDuplicate.SKIP else "update"
@@ -1071,77 +1062,61 @@ def inventory_write(*, data_import: DataImport, user: User | None, progress: Pro
     count_header = next((h for h in data_import.headers if squash(h) in CONNECTION_COUNT_HEADERS), None)
     batch: list[dict[str, Any]] = []
     dependencies: list[dict[str, Any]] = []
-    asset_ids: list[int] = []
     done = 0
-    # The first import into an engagement: its batches are matched to each other in Python, by natural key.
-    known: dict[str, dict[str, int]] | None = None
-    if kind == "assets" and not Asset.objects.filter(engagement=engagement).exists():
-        known = {}
-
-    def flush() -> None:
-        if not batch:
-            return
-        if kind == "assets":
-            written = inventory.assets_bulk_write(
-                trusted=not extras,  # typed by RowConverter, errors refused; RVTools extras are checked again
-                engagement=engagement,
-                rows=batch,
-                on_duplicate=on_duplicate,
-                source_import_id=data_import.pk,
-                source_format=source_format,
-                user=user,
-                link_applications=False,
-                analyze=False,  # once, after the last batch
-                known=known,
-            )
-            asset_ids.extend(written.asset_ids)
-            totals.created += written.created
-            totals.updated += written.updated
-            totals.skipped += written.skipped
-        batch.clear()
-
     rows_out: list[dict[str, Any]] = []
+    writer = inventory.AssetWriter(
+        trusted=not extras,  # typed by RowConverter, errors refused; RVTools extras are checked again
+        engagement=engagement,
+        on_duplicate=on_duplicate,
+        source_import_id=data_import.pk,
+        source_format=source_format,
+        user=user,
+    )
     typed = _typed_read(data_import, fingerprint)
     rows_in = typed[1] if typed is not None else _rows_converted(data_import, convert, count_header)
-    for row_number, row, dependency, vm, count_cell in rows_in:
-        done += 1
-        if row is None:
-            continue
-        row["source_row"] = row_number
-        if kind == "assets":
-            if extras:
-                _enrich(row, extras.get(vm or ""))
-            batch.append(row)
-            if len(batch) >= WRITE_BATCH:
-                flush()
-                progress(done, total, f"wrote {done:,} of {total:,} rows")
-        elif kind == "applications":
-            if dependency is not None:
-                dependencies.append({**dependency, "source_row": row_number})
+    with writer if kind == "assets" else contextlib.nullcontext():
+        for row_number, row, dependency, vm, count_cell in rows_in:
+            done += 1
+            if row is None:
+                continue
+            row["source_row"] = row_number
+            if kind == "assets":
+                if extras:
+                    _enrich(row, extras.get(vm or ""))
+                batch.append(row)
+                if len(batch) >= WRITE_BATCH:
+                    writer.add(batch)
+                    batch = []
+                    progress(done, total, f"wrote {done:,} of {total:,} rows")
+            elif kind == "applications":
+                if dependency is not None:
+                    dependencies.append({**dependency, "source_row": row_number})
+                else:
+                    rows_out.append(row)
             else:
+                if count_header is not None:
+                    count = str(count_cell or "").strip()
+                    row["connection_count"] = count if count.isdigit() else None
                 rows_out.append(row)
-        else:
-            if count_header is not None:
-                count = str(count_cell or "").strip()
-                row["connection_count"] = count if count.isdigit() else None
-            rows_out.append(row)
-    flush()
+        if batch:
+            writer.add(batch)
     if typed is not None:
         done = max(done, typed[0])  # the spill leaves out the rows with errors
         _typed_discard(data_import)  # used up: a re-run converts again
     if kind == "assets":
-        if totals.created + totals.updated + totals.skipped >= inventory.ANALYZE_AFTER:
+        written = writer.result
+        if written.created + written.updated + written.skipped >= inventory.ANALYZE_AFTER:
             inventory.assets_analyze()
         apps = inventory.applications_link(
             engagement=engagement,
-            asset_ids=sorted(set(asset_ids)),
+            asset_ids=sorted(set(written.asset_ids)),
             source_import_id=data_import.pk,
-            unlinked=known is not None,  # the engagement had no assets: every one is new, without links
+            unlinked=writer.fresh,  # the engagement had no assets: every one is new, without links
         )
         counts = {
-            "assets_created": totals.created,
-            "assets_updated": totals.updated,
-            "assets_skipped": totals.skipped,
+            "assets_created": written.created,
+            "assets_updated": written.updated,
+            "assets_skipped": written.skipped,
             "applications_created": apps.created,
             "application_links": apps.linked,
         }

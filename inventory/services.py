@@ -17,7 +17,8 @@ Contract of the bulk writes (what the pipeline hands over):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
@@ -29,6 +30,7 @@ from accounts.models import User
 from engagements.models import Engagement
 from imports.engine.transforms import first_label
 from imports.engine.vocabularies import os_family
+from migration_platform import pgcopy
 
 from .fields import (
     APPLICATION_FIELDS,
@@ -248,6 +250,8 @@ class AssetWriteResult:
     skipped: int
     # For every input row, in order: the asset it created, updated or (skipped) matched.
     asset_ids: list[int]
+    # Of the staged rows (one per asset), those that matched an existing asset or an earlier batch's row.
+    matched: int = 0
     applications_created: int = 0
     application_links: int = 0
     dependency_connections: int = 0
@@ -268,16 +272,68 @@ def assets_bulk_write(
     link_applications: bool = True,
     trusted: bool = False,
     analyze: bool = True,
-    known: dict[str, dict[str, int]] | None = None,
 ) -> AssetWriteResult:
-    """Write asset rows into the engagement's inventory (see the module's contract).
+    """Write asset rows into the engagement's inventory (see the module's contract), in one batch: AssetWriter
+    for a caller with many batches.
 
-    A row matching an existing asset (or an earlier row) on a natural key - external_id, bios_uuid,
+    With `link_applications`, applications named in `application` are created and linked, and `dependencies`
+    become asset connections. `analyze=False` leaves the statistics refresh after a big write to the caller
+    (`assets_analyze`). `trusted` is AssetWriter's.
+    """
+    with transaction.atomic():
+        with AssetWriter(
+            engagement=engagement,
+            on_duplicate=on_duplicate,
+            source_import_id=source_import_id,
+            source_format=source_format,
+            user=user,
+            trusted=trusted,
+        ) as writer:
+            writer.add(rows)
+        result = writer.result
+        if analyze and result.created + result.matched >= ANALYZE_AFTER:
+            assets_analyze()
+        if link_applications and result.asset_ids:
+            touched = sorted(set(result.asset_ids))
+            apps = applications_link(engagement=engagement, asset_ids=touched, source_import_id=source_import_id)
+            connections = asset_dependencies_link(engagement=engagement, asset_ids=touched)
+            result = replace(
+                result,
+                applications_created=apps.created,
+                application_links=apps.linked,
+                dependency_connections=connections,
+            )
+    return result
+
+
+@dataclass
+class _Batch:
+    """A batch of asset rows made ready in Python: what AssetWriter.add sends to the database."""
+
+    rows: int
+    # Input row index -> staged row (rows of the same asset share one staged row).
+    row_to_staged: list[int]
+    # The COPY columns after `n, asset_id`, and each staged row's text for them.
+    columns: list[str]
+    lines: list[str]
+    # Staged row -> the earlier batches' staged row (global index) it matched by natural key, when known.
+    matched_earlier: dict[int, int]
+
+
+class AssetWriter:
+    """Writes asset rows into an engagement's inventory, in as many batches (`add`) as the caller likes; all of
+    them or none (one transaction), with the results in `result` once the `with` block has ended.
+
+    A row matching an existing asset (or an earlier row, in any batch) on a natural key - external_id, bios_uuid,
     serial_number, fqdn, hostname, primary IP, first match wins in that order - updates it or is skipped
-    (`on_duplicate`). Soft-deleted assets match too and stay deleted (a person's decision stands).
-    Rows are staged with COPY into a temporary table and matched, updated and inserted by a handful of
-    statements. With `link_applications`, applications named in `application` are created and linked, and
-    `dependencies` become asset connections.
+    (`on_duplicate`). Soft-deleted assets match too and stay deleted (a person's decision stands). Each batch is
+    staged with COPY into a temporary table and matched, updated and inserted by a handful of statements.
+
+    While PostgreSQL runs a batch's statements (sent in psycopg's pipeline mode, without waiting), Python
+    prepares the next one: the checks, the matching and the COPY text. Nothing else may use the connection inside
+    the `with` block. An engagement without assets when the writer starts (an import's first) is matched here, in
+    Python, by the natural keys of the rows written so far ({key name: {value: staged row}}, no tuple per key:
+    100,000 rows have about 500,000); otherwise by SQL against the engagement's assets, batch by batch.
 
     `trusted=True` is for the import pipeline only: it skips the per-value re-check (`clean_value`, unknown
     keys, NUL characters, row numbers) for rows that are already typed, and the caller promises that each row
@@ -287,128 +343,189 @@ def assets_bulk_write(
     produces for a row without errors. The identity check, natural-key matching, staging, update and insert
     are the same either way, and so are the results. Anything else (pages, the API, tests, other callers)
     keeps the default, validated path.
-
-    `analyze=False` leaves the statistics refresh after a big write to the caller (`assets_analyze`), for one
-    that writes many batches in a row and refreshes once at the end.
-
-    `known` is for a caller that writes batches into an engagement that had no assets when its first batch began
-    (an import's first): pass the same dict, empty at first, to every batch. It maps the natural keys of every
-    row written so far to its asset ({key name: {value: asset id}}, no tuple per key: 100,000 rows have about
-    500,000), so the engagement's assets (exactly those) are matched here rather than by SQL (six joins and a
-    statistics pass per batch); as within one batch, a later row matches an asset by any key an earlier row of
-    it had. Each call adds its rows' keys.
     """
-    if on_duplicate not in ("update", "skip"):
-        raise ValidationError({"on_duplicate": "on_duplicate must be 'update' or 'skip'."})
-    errors: list[str] = []
-    staged: list[dict[str, Any]] = []
-    # Input row index -> index into `staged` (rows of the same asset share one staged row).
-    row_to_staged: list[int] = []
-    seen: dict[tuple[str, str], int] = {}
-    for index, row in enumerate(rows):
-        values = _asset_row(row, index, errors, trusted)
-        if values is None:
-            row_to_staged.append(-1)
-            continue
-        keys = _natural_keys(values)
-        earlier = next((seen[key] for key in keys if key in seen), None)
-        if earlier is None:
-            earlier = len(staged)
-            staged.append(values)
-        elif on_duplicate == "update":
-            _merge(staged[earlier], values)
-        for key in keys:
-            seen.setdefault(key, earlier)
-        row_to_staged.append(earlier)
-    _raise(errors)
-    if not staged:
-        return AssetWriteResult(created=0, updated=0, skipped=0, asset_ids=[])
-    staged_keys = [_natural_keys(values) for values in staged] if known is not None else []
-    if known is not None:
-        for values, keys in zip(staged, staged_keys, strict=True):
-            values["asset_id"] = next((known[n][v] for n, v in keys if v in known.get(n, ())), None)
 
-    columns = [name for name in ASSET_FIELDS] + list(ASSET_RAW_FIELDS) + ["custom_attributes", "source_row"]
-    list_columns = {name for name in columns if ASSET_FIELDS.get(name) and ASSET_FIELDS[name].type == "list"}
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS inventory_asset_staging")
-        definitions = ", ".join(f"{name} {_db_type(Asset, name)}" for name in columns)
-        cursor.execute(
-            "CREATE TEMPORARY TABLE inventory_asset_staging (n integer PRIMARY KEY, name_fallback text, "
-            f"asset_id bigint, {definitions}) ON COMMIT DROP"
-        )
+    COLUMNS = [*ASSET_FIELDS, *ASSET_RAW_FIELDS, "custom_attributes", "source_row"]
+    LIST_COLUMNS = frozenset(name for name in ASSET_FIELDS if ASSET_FIELDS[name].type == "list")
+
+    def __init__(
+        self,
+        *,
+        engagement: Engagement,
+        on_duplicate: OnDuplicate = "update",
+        source_import_id: int | None = None,
+        source_format: str = "",
+        user: User | None = None,
+        trusted: bool = False,
+    ) -> None:
+        if on_duplicate not in ("update", "skip"):
+            raise ValidationError({"on_duplicate": "on_duplicate must be 'update' or 'skip'."})
+        self.engagement = engagement
+        self.on_duplicate = on_duplicate
+        self.source_import_id = source_import_id
+        self.source_format = source_format
+        self.user = user
+        self.trusted = trusted
+        self.result = AssetWriteResult(created=0, updated=0, skipped=0, asset_ids=[])
+        # Whether the engagement had no assets when the writer began: then the rows are matched in `_known`.
+        self.fresh = False
+        self._known: dict[str, dict[str, int]] | None = None
+        # Global staged row -> its asset, for every batch written so far.
+        self._asset_of: list[int] = []
+        self._sent: _Batch | None = None
+        self._outer = ExitStack()
+        self._pipeline: Any = None
+
+    def __enter__(self) -> AssetWriter:
+        with ExitStack() as outer:
+            outer.enter_context(transaction.atomic())
+            self._cursor = outer.enter_context(connection.cursor())
+            self._created = outer.enter_context(connection.cursor())
+            self._matched = outer.enter_context(connection.cursor())
+            self._cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM inventory_asset WHERE engagement_id = %s)", [self.engagement.pk]
+            )
+            self.fresh = not self._cursor.fetchone()[0]
+            self._known = {} if self.fresh else None
+            self._outer = outer.pop_all()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: Any) -> None:
+        try:
+            if kind is None:
+                self._wait()
+            elif self._pipeline is not None:
+                pipeline, self._pipeline = self._pipeline, None
+                pipeline.__exit__(kind, error, trace)  # its own errors are logged, not raised over this one
+        except BaseException as failure:
+            self._outer.__exit__(type(failure), failure, failure.__traceback__)
+            raise
+        self._outer.__exit__(kind, error, trace)
+
+    def add(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Check and prepare `rows` (ValidationError naming each bad row, before anything of them is written),
+        wait for the previous batch, then stage these and send their statements."""
+        batch = self._prepare(rows)
+        self._wait()
+        if batch.lines:
+            self._send(batch)
+
+    # -------------------------------------------------------------------- Python: checks, matching, COPY text
+
+    def _prepare(self, rows: Sequence[Mapping[str, Any]]) -> _Batch:
+        errors: list[str] = []
+        staged: list[dict[str, Any]] = []
+        row_to_staged: list[int] = []
+        seen: dict[tuple[str, str], int] = {}
+        for index, row in enumerate(rows):
+            values = _asset_row(row, index, errors, self.trusted)
+            if values is None:
+                row_to_staged.append(-1)
+                continue
+            keys = _natural_keys(values)
+            earlier = next((seen[key] for key in keys if key in seen), None)
+            if earlier is None:
+                earlier = len(staged)
+                staged.append(values)
+            elif self.on_duplicate == "update":
+                _merge(staged[earlier], values)
+            for key in keys:
+                seen.setdefault(key, earlier)
+            row_to_staged.append(earlier)
+        _raise(errors)
+        matched_earlier: dict[int, int] = {}
+        if self._known is not None:
+            known, offset = self._known, len(self._asset_of) + (self._sent.rows if self._sent else 0)
+            staged_keys = [_natural_keys(values) for values in staged]
+            for s, keys in enumerate(staged_keys):
+                earlier = next((known[n][v] for n, v in keys if v in known.get(n, ())), None)
+                if earlier is not None:
+                    matched_earlier[s] = earlier
+            for s, keys in enumerate(staged_keys):
+                target = matched_earlier.get(s, offset + s)
+                for name, value in keys:
+                    known.setdefault(name, {}).setdefault(value, target)
         # Only the columns some row has (an import maps a few dozen of the ~70): the rest stay NULL, unknown.
         present: set[str] = set()
         for values in staged:
             present.update(values)
-        copied = [name for name in columns if name in present]
-        lists = [3 + i for i, name in enumerate(copied) if name in list_columns]
-        custom = 3 + copied.index("custom_attributes") if "custom_attributes" in present else None
-        staging_columns = f"n, name_fallback, asset_id, {', '.join(copied)}"
-        with cursor.copy(f"COPY inventory_asset_staging ({staging_columns}) FROM STDIN") as copy:
-            for n, values in enumerate(staged):
-                record: list[Any] = [
-                    n,
-                    values.get("name_fallback"),
-                    values.get("asset_id"),
-                    *[values.get(name) for name in copied],
-                ]
-                for i in lists:
-                    # Empty is unknown: an update keeps the asset's list.
-                    record[i] = _array_literal(record[i]) if record[i] else None
-                if custom is not None and record[custom] is not None:
-                    record[custom] = Jsonb(record[custom])
-                copy.write_row(record)
-        # An engagement without assets (the first batch of its first import) has nothing to match; with `known`
-        # the matching was done above.
-        if known is None:
-            cursor.execute("SELECT EXISTS (SELECT 1 FROM inventory_asset WHERE engagement_id = %s)", [engagement.pk])
-        if known is None and cursor.fetchone()[0]:
-            cursor.execute(f"ANALYZE inventory_asset_staging ({', '.join(NATURAL_KEYS)})")
-            _match_natural_keys(cursor, engagement.pk)
+        columns = ["name_fallback", *(name for name in self.COLUMNS if name in present)]
+        lists = [i for i, name in enumerate(columns) if name in self.LIST_COLUMNS]
+        lines = []
+        for values in staged:
+            record = [values.get(name) for name in columns]
+            for i in lists:
+                if not record[i]:
+                    record[i] = None  # empty is unknown: an update keeps the asset's list
+            lines.append(pgcopy.line(record))
+        return _Batch(len(staged), row_to_staged, columns, lines, matched_earlier)
 
-        updated = skipped = 0
-        cursor.execute("SELECT count(*) FROM inventory_asset_staging WHERE asset_id IS NOT NULL")
-        matched = int(cursor.fetchone()[0])
-        if on_duplicate == "update" and matched:
-            _update_matched(cursor, columns, source_import_id, source_format, user)
-        created_ids = _insert_new(cursor, engagement.pk, columns, list_columns, source_import_id, source_format, user)
-        created = len(created_ids)
-        if analyze and created + matched >= ANALYZE_AFTER:
-            assets_analyze()
-        cursor.execute("SELECT n, asset_id FROM inventory_asset_staging WHERE asset_id IS NOT NULL")
-        staged_ids = [0] * len(staged)
-        for n, asset_id in cursor.fetchall():
-            staged_ids[n] = int(asset_id)
-        for n, asset_id in created_ids:
-            staged_ids[n] = asset_id
-        cursor.execute("DROP TABLE inventory_asset_staging")
-        if known is not None:
-            for keys, asset_id in zip(staged_keys, staged_ids, strict=True):
-                for name, value in keys:
-                    known.setdefault(name, {}).setdefault(value, asset_id)
+    # -------------------------------------------------------------------- PostgreSQL
 
-        asset_ids = [staged_ids[s] for s in row_to_staged]
-        duplicates_in_rows = len(asset_ids) - len(staged)
-        if on_duplicate == "update":
-            updated = matched + duplicates_in_rows
-        else:
-            skipped = matched + duplicates_in_rows
-        result = AssetWriteResult(created=created, updated=updated, skipped=skipped, asset_ids=asset_ids)
-        if link_applications:
-            touched = sorted(set(asset_ids))
-            apps = applications_link(engagement=engagement, asset_ids=touched, source_import_id=source_import_id)
-            connections = asset_dependencies_link(engagement=engagement, asset_ids=touched)
-            result = AssetWriteResult(
-                created=created,
-                updated=updated,
-                skipped=skipped,
-                asset_ids=asset_ids,
-                applications_created=apps.created,
-                application_links=apps.linked,
-                dependency_connections=connections,
+    def _send(self, batch: _Batch) -> None:
+        """Stage the batch by COPY, then send its statements in pipeline mode: they run while Python goes on."""
+        cursor, engagement_id = self._cursor, self.engagement.pk
+        definitions = ", ".join(f"{name} {_db_type(Asset, name)}" for name in self.COLUMNS)
+        cursor.execute(
+            "CREATE TEMPORARY TABLE inventory_asset_staging (n integer PRIMARY KEY, asset_id bigint, "
+            f"name_fallback text, {definitions}) ON COMMIT DROP"
+        )
+        with cursor.copy(f"COPY inventory_asset_staging (n, asset_id, {', '.join(batch.columns)}) FROM STDIN") as copy:
+            asset_of, matched = self._asset_of, batch.matched_earlier
+            data = "".join(
+                f"{n}\t{asset_of[matched[n]] if n in matched else pgcopy.NULL}\t{text}\n"
+                for n, text in enumerate(batch.lines)
             )
-    return result
+            copy.write(data.encode())
+        self._pipeline = connection.connection.pipeline()
+        self._pipeline.__enter__()
+        if self._known is None:
+            cursor.execute(f"ANALYZE inventory_asset_staging ({', '.join(NATURAL_KEYS)})")
+            _match_natural_keys(cursor, engagement_id)
+        user_id = self.user.pk if self.user else None
+        # Matched in Python and nothing matched: no update to plan over a staging table without statistics.
+        if self.on_duplicate == "update" and (self._known is None or batch.matched_earlier):
+            _update_matched(cursor, self.COLUMNS, self.source_import_id, self.source_format, user_id)
+        _insert_new(
+            self._created,
+            engagement_id,
+            self.COLUMNS,
+            self.LIST_COLUMNS,
+            self.source_import_id,
+            self.source_format,
+            user_id,
+        )
+        self._matched.execute("SELECT n, asset_id FROM inventory_asset_staging WHERE asset_id IS NOT NULL")
+        cursor.execute("DROP TABLE inventory_asset_staging")
+        self._sent = batch
+
+    def _wait(self) -> None:
+        """Wait for the batch sent last (its errors raise here) and add its results."""
+        batch, self._sent = self._sent, None
+        if batch is None:
+            return
+        pipeline, self._pipeline = self._pipeline, None
+        with connection.wrap_database_errors:  # psycopg's errors as Django's, as from a cursor
+            pipeline.__exit__(None, None, None)  # leaves pipeline mode: waits for every statement's result
+        staged_ids = [0] * batch.rows
+        matched = self._matched.fetchall()
+        for n, asset_id in matched:
+            staged_ids[n] = int(asset_id)
+        created = self._created.fetchall()
+        for n, asset_id in created:
+            staged_ids[n] = int(asset_id)
+        self._asset_of.extend(staged_ids)
+        asset_ids = [staged_ids[s] for s in batch.row_to_staged]
+        repeated = len(matched) + len(asset_ids) - batch.rows  # matched an asset, or an earlier row of this batch
+        previous = self.result
+        self.result = replace(
+            previous,
+            created=previous.created + len(created),
+            updated=previous.updated + (repeated if self.on_duplicate == "update" else 0),
+            skipped=previous.skipped + (repeated if self.on_duplicate == "skip" else 0),
+            matched=previous.matched + len(matched),
+            asset_ids=previous.asset_ids + asset_ids,
+        )
 
 
 def assets_analyze() -> None:
@@ -418,12 +535,6 @@ def assets_analyze() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE inventory_asset ({', '.join(ANALYZED_COLUMNS)})")
         cursor.execute("SELECT gin_clean_pending_list('inventory_asset_search_trgm'::regclass)")
-
-
-def _array_literal(items: Sequence[str]) -> str:
-    """A text[] as PostgreSQL's array input reads it, for COPY: four times cheaper than psycopg's list dumper (pure
-    Python), which an import of 100,000 rows calls some 400,000 times. COPY's own escaping is psycopg's."""
-    return "{" + ",".join('"' + str(item).replace("\\", "\\\\").replace('"', '\\"') + '"' for item in items) + "}"
 
 
 def _match_natural_keys(cursor: Any, engagement_id: int) -> None:
@@ -447,7 +558,7 @@ def _match_natural_keys(cursor: Any, engagement_id: int) -> None:
 
 
 def _update_matched(
-    cursor: Any, columns: list[str], source_import_id: int | None, source_format: str, user: User | None
+    cursor: Any, columns: list[str], source_import_id: int | None, source_format: str, user_id: int | None
 ) -> None:
     assignments = []
     for name in columns:
@@ -466,7 +577,7 @@ def _update_matched(
         f"UPDATE inventory_asset a SET {', '.join(assignments)} FROM ("
         " SELECT DISTINCT ON (asset_id) * FROM inventory_asset_staging WHERE asset_id IS NOT NULL"
         " ORDER BY asset_id, n DESC) t WHERE a.id = t.asset_id",
-        [source_import_id, source_format, source_format, user.pk if user else None],
+        [source_import_id, source_format, source_format, user_id],
     )
     cursor.execute(
         f"UPDATE inventory_asset SET quality_score = {quality_score_sql()}, search_text = {search_text_sql()}"
@@ -478,12 +589,13 @@ def _insert_new(
     cursor: Any,
     engagement_id: int,
     columns: list[str],
-    list_columns: set[str],
+    list_columns: frozenset[str],
     source_import_id: int | None,
     source_format: str,
-    user: User | None,
-) -> list[tuple[int, int]]:
-    """Insert the staged rows that matched nothing, with ids drawn in the same statement; (n, id) of each."""
+    user_id: int | None,
+) -> None:
+    """Insert the staged rows that matched nothing, with ids drawn in the same statement; its result is (n, id) of
+    each (the cursor's to fetch: in pipeline mode, once the pipeline is left)."""
 
     def final(name: str) -> str:
         if name == "name":
@@ -503,9 +615,8 @@ def _insert_new(
         "  FROM inventory_asset_staging s WHERE s.asset_id IS NULL ORDER BY s.n),"
         f" inserted AS (INSERT INTO inventory_asset ({', '.join(targets)}) SELECT {', '.join(selected)} FROM new t)"
         " SELECT n, new_id FROM new",
-        [engagement_id, source_import_id, source_format, user.pk if user else None],
+        [engagement_id, source_import_id, source_format, user_id],
     )
-    return [(int(n), int(new_id)) for n, new_id in cursor.fetchall()]
 
 
 @dataclass(frozen=True)
