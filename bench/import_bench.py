@@ -2,11 +2,13 @@
 the discovery flow in this process (parse and check, store raw rows by COPY, map, validate, cleanse, write assets,
 classify, dependencies), with the mapping gate approved as suggested.
 
-Goal (issue 4): under 20 s on a 2-core machine with peak RSS under 500 MB. Prints rows per second, each phase's
-time and the peak RSS (this process: the flow runs here). Run: `python3 scripts/dev.py bench import_bench`.
-BENCH_ROWS changes the size. On a shared machine compare the "our CPU" column (this process's CPU time per phase)
-and the time of each kind of SQL statement (printed last: from sending it to its answer, COPY from its start to
-its end, commits included) as well as the wall clock, which other work on the machine inflates most.
+Goal (issue 4): under 20 s on a 2-core machine with peak RSS under 500 MB. Imports the same file BENCH_RUNS times
+(3), each into a new client, since one run can be lucky: prints each run's phases, then every total, their median
+and the worst, with rows per second and the peak RSS (this process: the flow runs here). Run:
+`python3 scripts/dev.py bench import_bench`. BENCH_ROWS changes the size. On a shared machine compare the "our CPU"
+column (this process's CPU time per phase) and the time of each kind of SQL statement (printed last: from sending
+it to its answer, COPY from its start to its end, commits included) as well as the wall clock, which other work on
+the machine inflates most.
 BENCH_KEEP=1 keeps the client schema for experiments.
 """
 
@@ -18,6 +20,7 @@ import gc
 import os
 import random
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -48,6 +51,7 @@ from tenants.roles import Role  # noqa: E402
 from tenants.services import client_create  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 GOAL_SECONDS = 20.0
 GOAL_RSS_MB = 500.0
 HEADERS = [
@@ -188,13 +192,64 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def main() -> int:
-    call_command("platform_setup", verbosity=0)
-    slug = f"benchimp{os.getpid()}"
-    client = client_create(name="Import bench", slug=slug)
+def import_once(path: Path, run: int) -> tuple[float, bool]:
+    """One whole import of `path` into a new client's engagement (an import's first, as a consultant's is);
+    prints its phases. (total seconds, whether the flow completed with every row written)."""
+    slug = f"benchimp{os.getpid()}r{run}"
+    client = client_create(name=f"Import bench {run}", slug=slug)
     user = User.objects.create_user(email=f"admin@{slug}.test", password="bench-password-1")
     Membership.objects.create(user=user, client=client, role=Role.CLIENT_ADMIN)
-    status = 0
+    print(f"run {run}: RSS before the import {rss_mb():.0f} MB; load average {os.getloadavg()[0]:.2f}")
+    try:
+        with schema_context(slug), running_inline():
+            engagement = Engagement.objects.create(name="Bench")
+            timings: list[tuple[str, float, float]] = []
+            gc_clock = GcClock()
+            sql_clock = StatementClock()
+            with sql_clock.installed():
+                started, cpu_started = time.perf_counter(), cpu_seconds()
+                data_import = services.import_create(
+                    engagement=engagement, source=path, original_name=path.name, user=user
+                )
+                data_import = services.import_flow_start(data_import=data_import, user=user)
+                timings.append(("upload + file check", time.perf_counter() - started, cpu_seconds() - cpu_started))
+                mark, cpu_mark = time.perf_counter(), cpu_seconds()
+
+                def after(run: object) -> None:
+                    nonlocal mark, cpu_mark
+                    now, cpu_now = time.perf_counter(), cpu_seconds()
+                    timings.append((getattr(run, "name", "?"), now - mark, cpu_now - cpu_mark))
+                    mark, cpu_mark = now, cpu_now
+
+                assert data_import.flow is not None
+                flow = flow_run_inline(flow=data_import.flow, after_phase=after)
+                if flow.status == FlowStatus.WAITING_FOR_INPUT:
+                    gate_approve(flow=flow, user=user)
+                    mark, cpu_mark = time.perf_counter(), cpu_seconds()
+                    flow = flow_run_inline(flow=flow, after_phase=after)
+                total, cpu_total = time.perf_counter() - started, cpu_seconds() - cpu_started
+            gc.callbacks.remove(gc_clock._callback)
+            written = Asset.objects.filter(engagement=engagement).count()
+            print(f"  flow {flow.status}: {written:,} assets written")
+            print(f"    {'phase':<22} {'wall':>8} {'rows/s':>9} {'our CPU':>9}")
+            for name, seconds, cpu in timings:
+                print(f"    {name:<22} {seconds:6.2f} s {ROWS / seconds:9,.0f} {cpu:7.2f} s")
+            print(f"  total {total:.2f} s = {ROWS / total:,.0f} rows/s (goal < {GOAL_SECONDS:.0f} s)")
+            print(f"  this process's CPU {cpu_total:.2f} s (the rest of the wall time: the database, waits, load)")
+            print(f"    of which Python's garbage collector {gc_clock.seconds:.2f} s ({gc_clock.collections} runs)")
+            sql_clock.report()
+            print(f"  load average {' '.join(f'{n:.2f}' for n in os.getloadavg())} on {os.cpu_count()} cores")
+            return total, flow.status == FlowStatus.COMPLETED and written == ROWS
+    finally:
+        if os.environ.get("BENCH_KEEP"):
+            print(f"  kept the client schema {slug} (BENCH_KEEP)")
+        else:
+            Client.objects.get(schema_name=slug).delete(force_drop=True)
+        User.objects.filter(email__contains=slug).delete()
+
+
+def main() -> int:
+    call_command("platform_setup", verbosity=0)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "aws_ads_100k.csv"
         started = time.perf_counter()
@@ -202,59 +257,21 @@ def main() -> int:
         size = path.stat().st_size / 1e6
         generated = time.perf_counter() - started
         print(f"import bench: {ROWS:,} rows x {len(HEADERS)} columns, {size:.1f} MB (generated in {generated:.1f} s)")
-        print(f"  RSS before the import {rss_mb():.0f} MB; load average {os.getloadavg()[0]:.2f}")
-        try:
-            with schema_context(slug), running_inline():
-                engagement = Engagement.objects.create(name="Bench")
-                timings: list[tuple[str, float, float]] = []
-                gc_clock = GcClock()
-                sql_clock = StatementClock()
-                with sql_clock.installed():
-                    started, cpu_started = time.perf_counter(), cpu_seconds()
-                    data_import = services.import_create(
-                        engagement=engagement, source=path, original_name=path.name, user=user
-                    )
-                    data_import = services.import_flow_start(data_import=data_import, user=user)
-                    timings.append(("upload + file check", time.perf_counter() - started, cpu_seconds() - cpu_started))
-                    mark, cpu_mark = time.perf_counter(), cpu_seconds()
-
-                    def after(run: object) -> None:
-                        nonlocal mark, cpu_mark
-                        now, cpu_now = time.perf_counter(), cpu_seconds()
-                        timings.append((getattr(run, "name", "?"), now - mark, cpu_now - cpu_mark))
-                        mark, cpu_mark = now, cpu_now
-
-                    assert data_import.flow is not None
-                    flow = flow_run_inline(flow=data_import.flow, after_phase=after)
-                    if flow.status == FlowStatus.WAITING_FOR_INPUT:
-                        gate_approve(flow=flow, user=user)
-                        mark, cpu_mark = time.perf_counter(), cpu_seconds()
-                        flow = flow_run_inline(flow=flow, after_phase=after)
-                    total, cpu_total = time.perf_counter() - started, cpu_seconds() - cpu_started
-                written = Asset.objects.filter(engagement=engagement).count()
-                peak = rss_mb()
-                print(f"  flow {flow.status}: {written:,} assets written")
-                print(f"    {'phase':<22} {'wall':>8} {'rows/s':>9} {'our CPU':>9}")
-                for name, seconds, cpu in timings:
-                    print(f"    {name:<22} {seconds:6.2f} s {ROWS / seconds:9,.0f} {cpu:7.2f} s")
-                print(f"  total {total:.2f} s = {ROWS / total:,.0f} rows/s (goal < {GOAL_SECONDS:.0f} s)")
-                print(f"  this process's CPU {cpu_total:.2f} s (the rest of the wall time: the database, waits, load)")
-                print(f"    of which Python's garbage collector {gc_clock.seconds:.2f} s ({gc_clock.collections} runs)")
-                print(f"  peak RSS {peak:.0f} MB (goal < {GOAL_RSS_MB:.0f} MB)")
-                sql_clock.report()
-                print(f"  load average {' '.join(f'{n:.2f}' for n in os.getloadavg())} on {os.cpu_count()} cores")
-                if flow.status != FlowStatus.COMPLETED or written != ROWS:
-                    status = 1
-                if total > GOAL_SECONDS or peak > GOAL_RSS_MB:
-                    print("  GOAL MISSED")
-                    status = 1
-        finally:
-            if os.environ.get("BENCH_KEEP"):
-                print(f"  kept the client schema {slug} (BENCH_KEEP)")
-            else:
-                Client.objects.get(schema_name=slug).delete(force_drop=True)
-            User.objects.filter(email__contains=slug).delete()
-    return status
+        totals, complete = [], True
+        for run in range(1, RUNS + 1):
+            total, done = import_once(path, run)
+            totals.append(total)
+            complete = complete and done
+    peak = rss_mb()
+    median, worst = statistics.median(totals), max(totals)
+    print(f"{len(totals)} imports of {ROWS:,} rows: {', '.join(f'{t:.2f}' for t in totals)} s")
+    print(f"  median {median:.2f} s = {ROWS / median:,.0f} rows/s, worst {worst:.2f} s (goal < {GOAL_SECONDS:.0f} s)")
+    print(f"  peak RSS {peak:.0f} MB (goal < {GOAL_RSS_MB:.0f} MB)")
+    if not complete:
+        print("  AN IMPORT DID NOT COMPLETE")
+    met = worst <= GOAL_SECONDS and peak <= GOAL_RSS_MB
+    print("  goal met by every run" if met else "  GOAL MISSED")
+    return 0 if met and complete else 1
 
 
 if __name__ == "__main__":
