@@ -94,3 +94,14 @@ def test_a_database_error_in_a_sent_batch_raises_and_writes_nothing(
     # The first batch's update is rolled back with the failing insert; the connection still works.
     assert Asset.objects.get(pk=first.asset_ids[0]).memory_mb == 1024
     assert Asset.objects.filter(engagement=engagement).count() == 1
+
+
+def test_batches_write_under_the_debug_cursor_that_logs_each_statement(engagement: Engagement) -> None:
+    """`make run` runs with DEBUG on: Django's debug cursor logs every statement, pipelined ones included."""
+    connection.force_debug_cursor = True
+    try:
+        writer = write_batches(engagement, [server("web01")], [server("web01", cpu_cores=4), server("db01")])
+    finally:
+        connection.force_debug_cursor = False
+    assert (writer.result.created, writer.result.updated) == (2, 1)
+    assert any("INSERT INTO inventory_asset " in query["sql"] for query in connection.queries)
