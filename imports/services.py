@@ -66,6 +66,8 @@ R = TypeVar("R")
 COPY_BATCH: Final = 5000
 READ_BATCH: Final = 5000
 WRITE_BATCH: Final = 20_000
+# The inventory's first batch is smaller: PostgreSQL starts inserting it while Python prepares the next.
+FIRST_WRITE_BATCH: Final = 2_000
 # Errors and warnings carried in a phase's output (the result of a command); all of them are on the errors page.
 OUTPUT_ISSUES: Final = 100
 # Below this confidence a suggestion is "unsure": the AI review looks at it and the editor marks it.
@@ -1074,6 +1076,7 @@ def inventory_write(*, data_import: DataImport, user: User | None, progress: Pro
     )
     typed = _typed_read(data_import, fingerprint)
     rows_in = typed[1] if typed is not None else _rows_converted(data_import, convert, count_header)
+    limit = min(FIRST_WRITE_BATCH, WRITE_BATCH)
     with writer if kind == "assets" else contextlib.nullcontext():
         for row_number, row, dependency, vm, count_cell in rows_in:
             done += 1
@@ -1084,9 +1087,9 @@ def inventory_write(*, data_import: DataImport, user: User | None, progress: Pro
                 if extras:
                     _enrich(row, extras.get(vm or ""))
                 batch.append(row)
-                if len(batch) >= WRITE_BATCH:
+                if len(batch) >= limit:
                     writer.add(batch)
-                    batch = []
+                    batch, limit = [], WRITE_BATCH
                     progress(done, total, f"wrote {done:,} of {total:,} rows")
             elif kind == "applications":
                 if dependency is not None:

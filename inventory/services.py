@@ -311,8 +311,8 @@ def assets_bulk_write(
 class _Batch:
     """A batch of asset rows made ready in Python: what AssetWriter.add sends to the database."""
 
-    rows: int
-    # Input row index -> staged row (rows of the same asset share one staged row).
+    staged: int  # rows, one per asset: the batch's rows of the same asset are folded into one
+    # Input row index -> staged row.
     row_to_staged: list[int]
     # The COPY columns after `n, asset_id`, and each staged row's text for them.
     columns: list[str]
@@ -436,7 +436,7 @@ class AssetWriter:
         _raise(errors)
         matched_earlier: dict[int, int] = {}
         if self._known is not None:
-            known, offset = self._known, len(self._asset_of) + (self._sent.rows if self._sent else 0)
+            known, offset = self._known, len(self._asset_of) + (self._sent.staged if self._sent else 0)
             staged_keys = [_natural_keys(values) for values in staged]
             for s, keys in enumerate(staged_keys):
                 earlier = next((known[n][v] for n, v in keys if v in known.get(n, ())), None)
@@ -508,7 +508,7 @@ class AssetWriter:
         pipeline, self._pipeline = self._pipeline, None
         with connection.wrap_database_errors:  # psycopg's errors as Django's, as from a cursor
             pipeline.__exit__(None, None, None)  # leaves pipeline mode: waits for every statement's result
-        staged_ids = [0] * batch.rows
+        staged_ids = [0] * batch.staged
         matched = self._matched.fetchall()
         for n, asset_id in matched:
             staged_ids[n] = int(asset_id)
@@ -517,7 +517,7 @@ class AssetWriter:
             staged_ids[n] = int(asset_id)
         self._asset_of.extend(staged_ids)
         asset_ids = [staged_ids[s] for s in batch.row_to_staged]
-        repeated = len(matched) + len(asset_ids) - batch.rows  # matched an asset, or an earlier row of this batch
+        repeated = len(matched) + len(asset_ids) - batch.staged  # matched an asset, or an earlier row of this batch
         previous = self.result
         self.result = replace(
             previous,
