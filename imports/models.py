@@ -178,7 +178,10 @@ class AssetRole(models.Model):
     # Written 100,000 at a time by COPY from the import's own assets: no database constraints, whose checks of
     # every row at the phase's commit cost more than the COPY itself; deletes cascade through Django.
     data_import = models.ForeignKey(DataImport, on_delete=models.CASCADE, related_name="roles", db_constraint=False)
-    asset = models.ForeignKey("inventory.Asset", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    # Indexed once, by Meta's assetrole_asset (the field's own index was a second copy of it).
+    asset = models.ForeignKey(
+        "inventory.Asset", on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     role = models.CharField(max_length=32)
     source = models.CharField(max_length=16, default="rules", help_text="rules or llm")
     reason = models.TextField(blank=True)

@@ -271,7 +271,8 @@ class Asset(Provenance):
 
 
 class Application(Provenance):
-    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="applications")
+    # Indexed by Meta's (engagement, deleted_at) and the unique (engagement, lower(name)), which lead with it.
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="applications", db_index=False)
 
     name = models.TextField()
     description = text()
@@ -361,8 +362,9 @@ class ApplicationAsset(models.Model):
 
 class ApplicationDependency(Provenance):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="application_dependencies")
-    source = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="dependencies_out")
-    target = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="dependencies_in")
+    # Indexed by the unique (source, target) and Meta's application_dependency_target: no copies of their own.
+    source = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="dependencies_out", db_index=False)
+    target = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="dependencies_in", db_index=False)
     direction = models.CharField(
         max_length=16, choices=DependencyDirection.choices, default=DependencyDirection.OUTBOUND
     )
@@ -384,8 +386,10 @@ class ApplicationDependency(Provenance):
 
 class AssetConnection(Provenance):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="asset_connections")
-    source = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="connections_out")
-    target = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="connections_in")
+    # Indexed by the unique (source, target, port, protocol) and Meta's asset_connection_target: every connection
+    # an import writes paid for two more copies of them.
+    source = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="connections_out", db_index=False)
+    target = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="connections_in", db_index=False)
     port = models.IntegerField(null=True, blank=True)
     protocol = models.CharField(max_length=16, blank=True, default="")
     connection_count = models.BigIntegerField(null=True, blank=True)
