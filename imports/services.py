@@ -1112,9 +1112,10 @@ def inventory_write(*, data_import: DataImport, user: User | None, progress: Pro
             inventory.assets_analyze()
         apps = inventory.applications_link(
             engagement=engagement,
-            asset_ids=sorted(set(written.asset_ids)),
+            # The engagement had no assets: every asset of the import is new, without links.
+            asset_ids=None if writer.fresh else sorted(set(written.asset_ids)),
             source_import_id=data_import.pk,
-            unlinked=writer.fresh,  # the engagement had no assets: every one is new, without links
+            unlinked=writer.fresh,
         )
         counts = {
             "assets_created": written.created,

@@ -647,12 +647,21 @@ def applications_link(
     """Create the applications the assets name in `application` (matched case-insensitively) and link them.
 
     `asset_ids` limits the work to those assets (all of the engagement's live assets otherwise). Two statements.
-    `unlinked=True` is the caller's promise that none of `asset_ids` has a link yet (an import's first batch of
-    writes into an engagement, which created them all in its transaction): the links are inserted without the
-    conflict check of each (about 0.5 s of 100,000).
+    `unlinked=True` is an import's promise, with its `source_import_id` and no `asset_ids`, that it created every
+    asset it wrote (the engagement had none) and that none has a link yet: the work is limited to the assets of
+    that import, and their links are inserted without the conflict check of each (about 0.5 s of 100,000; and
+    no list of 100,000 ids to send).
     """
-    scope = "a.engagement_id = %s AND a.deleted_at IS NULL" + (" AND a.id = ANY(%s)" if asset_ids is not None else "")
-    params: list[Any] = [engagement.pk] + ([list(asset_ids)] if asset_ids is not None else [])
+    if unlinked and (asset_ids is not None or source_import_id is None):
+        raise ValueError("unlinked=True names the import's assets by source_import_id, without asset_ids")
+    params: list[Any]
+    scope, params = "a.engagement_id = %s AND a.deleted_at IS NULL", [engagement.pk]
+    if unlinked:
+        scope += " AND a.source_import_id = %s"
+        params.append(source_import_id)
+    elif asset_ids is not None:
+        scope += " AND a.id = ANY(%s)"
+        params.append(list(asset_ids))
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO inventory_application (engagement_id, name, languages, frameworks, databases, middleware,"
@@ -681,7 +690,7 @@ def applications_link(
             " CROSS JOIN LATERAL (SELECT x.id FROM inventory_application x"
             "  WHERE x.engagement_id = a.engagement_id AND lower(x.name) = lower(btrim(app)) OFFSET 0) ap"
             f" WHERE {scope}"
-            + ("" if unlinked and asset_ids is not None else " ON CONFLICT (application_id, asset_id) DO NOTHING"),
+            + ("" if unlinked else " ON CONFLICT (application_id, asset_id) DO NOTHING"),
             [LinkSource.IMPORT, *params],
         )
         linked = cursor.rowcount
