@@ -372,10 +372,15 @@ def _number_converter(field: Field, transform: str | None) -> Callable[[str], Va
         if not comma:
             try:
                 number = float(raw)
-                if math.isfinite(number):
-                    return round(number * factor, digits)
             except ValueError:
                 pass
+            else:
+                if math.isfinite(number):
+                    number *= factor
+                    if digits is None:
+                        return round(number)
+                    # A whole number is its own rounding; round(x, 3) is a slow call (it goes through decimal text).
+                    return number if number.is_integer() else round(number, digits)
         value = raw.strip()
         if _is_empty_stripped(value):
             return None
