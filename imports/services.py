@@ -90,6 +90,14 @@ def _json_bytes(value: Any) -> bytes:
         return json.dumps(value).encode()
 
 
+def _json_line(value: Any) -> bytes:
+    """_json_bytes and a new line."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE)
+    except TypeError:  # orjson.JSONEncodeError
+        return json.dumps(value).encode() + b"\n"
+
+
 def _copy_text(text: str) -> str:
     """A value for COPY's text format: JSON from _json_bytes holds no raw tab, new line or return (it escapes
     them), so doubling the backslashes is all the escaping it needs."""
@@ -722,7 +730,6 @@ class _TypedSpill:
         self.partial = self.path.with_name(f"{self.path.name}.{secrets.token_hex(4)}.part")
         self.fingerprint = fingerprint
         self.handle: IO[bytes] | None = None
-        self.aux: tuple[str | None, str | None] = (None, None)
         try:
             if not data_import.file_path:
                 raise OSError("no upload to keep the spill beside")
@@ -730,19 +737,18 @@ class _TypedSpill:
             self.handle.write(b" " * _HEADER_WIDTH + b"\n")
         except OSError:
             self.handle = None
-        if data_import.format == "rvtools":
-            self.aux = ("VM", None)
-        count_header = next((h for h in data_import.headers if squash(h) in CONNECTION_COUNT_HEADERS), None)
-        self.aux = (self.aux[0], count_header)
+        # Where the VM cell (RVTools) and the connection count are in a row of the import's headers, if anywhere.
+        headers = list(data_import.headers)
+        vm = "VM" if data_import.format == "rvtools" and "VM" in headers else None
+        count = next((h for h in headers if squash(h) in CONNECTION_COUNT_HEADERS), None)
+        self.aux = tuple(headers.index(h) if h else None for h in (vm, count))
 
-    def write(self, row_number: int, result: Any, cells: Any) -> None:
+    def write(self, row_number: int, result: Any, cells: Sequence[str]) -> None:
+        """A row validated without errors; `cells` in the order of the import's headers."""
         if self.handle is None:
             return
-        vm_key, count_key = self.aux
-        vm = cells.get(vm_key) if vm_key and isinstance(cells, dict) else None
-        count = cells.get(count_key) if count_key and isinstance(cells, dict) else None
-        self.handle.write(_json_bytes([row_number, result.values, result.dependency, vm, count]))
-        self.handle.write(b"\n")
+        vm, count = (cells[i] if i is not None and i < len(cells) else None for i in self.aux)
+        self.handle.write(_json_line([row_number, result.values, result.dependency, vm, count]))
 
     def finish(self, *, keep: bool, rows: int) -> None:
         if self.handle is None:
@@ -816,10 +822,11 @@ def records_iter(*, data_import: DataImport, keys: Sequence[str] | None = None) 
         after = batch[-1][0]
 
 
-def _rows_to_validate(data_import: DataImport) -> Iterator[tuple[int, dict[str, str]]]:
-    """(row number, cells by header) of every stored row. A CSV, TSV or JSON upload is read again from its file,
-    which the data_import phase stored row for row as the raw records (the same reader, the same row numbers,
-    NUL characters left out the same way): parsing it costs a fraction of reading 100,000 JSONB records back.
+def _rows_to_validate(data_import: DataImport) -> Iterator[tuple[int, Sequence[str]]]:
+    """(row number, cells in the order of the import's headers) of every stored row. A CSV, TSV or JSON upload is
+    read again from its file, which the data_import phase stored row for row as the raw records (the same reader,
+    the same row numbers, NUL characters left out the same way): parsing it costs a fraction of reading 100,000
+    JSONB records back.
     A workbook (slow to parse), a file gone, or one whose size or header is not what was stored, comes from the
     raw records. The file is read once (its rows checked as they are read, as data_import read them); should it
     yield another number of rows than were stored, the phase fails rather than validate other rows."""
@@ -845,15 +852,16 @@ def _rows_to_validate(data_import: DataImport) -> Iterator[tuple[int, dict[str, 
                     if "\x00" in "".join(cells):  # as raw_rows_store leaves them out of the JSON
                         cells = [cell.replace("\x00", "") for cell in cells]
                     count += 1
-                    yield row_number, dict(zip(headers, cells, strict=False))
+                    yield row_number, cells
                 if count != data_import.row_count:
                     raise FileRefused(
                         f"The stored upload now has {count:,} data rows where {data_import.row_count:,} were stored:"
                         " upload it again."
                     )
                 return
+    headers = list(data_import.headers)
     for row_number, _, values in records_iter(data_import=data_import):
-        yield row_number, values
+        yield row_number, [values.get(header) or "" for header in headers]
 
 
 def _issues_json(issues: Sequence[Issue]) -> str:
@@ -900,11 +908,11 @@ def rows_validate(*, data_import: DataImport, progress: Progress = _nothing) -> 
     invalid = warned = done = 0
     spill = _TypedSpill(data_import, fingerprint)
     try:
-        for row_number, values in _rows_to_validate(data_import):
-            result = convert.convert(values)
+        for row_number, cells in _rows_to_validate(data_import):
+            result = convert.convert_cells(cells)
             done += 1
             if not result.errors:
-                spill.write(row_number, result, values)
+                spill.write(row_number, result, cells)
             if result.errors or result.warnings:
                 status = RowStatus.INVALID if result.errors else RowStatus.WARNING
                 invalid += bool(result.errors)
