@@ -983,7 +983,9 @@ def rows_cleanse(*, data_import: DataImport, progress: Progress = _nothing) -> d
     RawRecord.objects.filter(data_import=data_import, status=RowStatus.DUPLICATE).update(
         status=RowStatus.OK, warnings=[]
     )
-    seen: dict[str, int] = {}
+    # {key text: the first row with it} per natural key; external ids are told apart by case, the others are not.
+    seen: dict[str, dict[str, int]] = {column.field.name: {} for column in key_columns}
+    keys = [(seen[c.field.name], c.field.name != "external_id", c.field.name, c.header) for c in key_columns]
     duplicates: list[tuple[int, str, str, str]] = []
     warnings_out: list[dict[str, Any]] = []
     action = "merged into it" if data_import.on_duplicate == OnDuplicate.UPDATE else "skipped"
@@ -995,17 +997,16 @@ def rows_cleanse(*, data_import: DataImport, progress: Progress = _nothing) -> d
         done += 1
         if status == RowStatus.INVALID or values is None:
             continue
-        keys = []
-        for column, value in zip(key_columns, values, strict=True):
+        earlier = None  # the first key, in NATURAL_KEYS order, that an earlier row has
+        for (first_rows, lower, name, header), value in zip(keys, values, strict=True):
             if isinstance(value, list):
                 value = value[0] if value else None
             if value:
-                text = str(value) if column.field.name == "external_id" else str(value).lower()
-                keys.append((column.field.name, column.header, text))
-        earlier = next(((seen[f"{n}\x1f{v}"], n, h, v) for n, h, v in keys if f"{n}\x1f{v}" in seen), None)
-        for name, _, value in keys:
-            seen.setdefault(f"{name}\x1f{value}", row_number)
-        if earlier is not None and status != RowStatus.INVALID:
+                text = str(value).lower() if lower else str(value)
+                first = first_rows.setdefault(text, row_number)
+                if first != row_number and earlier is None:
+                    earlier = (first, name, header, text)
+        if earlier is not None:
             first, name, header, value = earlier
             issue = (header, f"same {name} '{value}' as row {first}: {action}")
             _issue_output(row_number, [issue], warnings_out)
