@@ -1257,18 +1257,31 @@ ROLE_RULES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     ("monitoring", ("mon", "nagios", "zabbix", "splunk", "elk", "grafana")),
 )
 _WORDS = re.compile(r"[a-z]+")
+# Each marker's rank, in the order the rules try them: the first match is the lowest rank among the words found.
+_MARKERS: Final = [(role, marker) for role, markers in ROLE_RULES for marker in markers]
+_RULINGS: Final = [(role, f"'{marker}' in its name, OS or description") for role, marker in _MARKERS]
+_NO_RULE: Final = len(_MARKERS)
+_WORD_RANKS: Final[dict[str, int]] = {}
+for _rank, (_, _marker) in enumerate(_MARKERS):
+    _WORD_RANKS.setdefault(_marker, _rank)
+# Markers of several words are looked for in the text, not among its words.
+_PHRASES: Final = [(rank, marker) for marker, rank in _WORD_RANKS.items() if " " in marker]
 
 
 def role_of(*texts: str | None) -> tuple[str, str] | None:
     """(role, reason) from the words of an asset's name, OS and description; None when no rule matches."""
-    words: set[str] = set()
-    joined = " ".join(t.lower() for t in texts if t)
-    words.update(_WORDS.findall(joined))
-    for role, markers in ROLE_RULES:
-        for marker in markers:
-            if (" " in marker and marker in joined) or marker in words:
-                return role, f"'{marker}' in its name, OS or description"
-    return None
+    present = [text for text in texts if text]
+    rank = min([_NO_RULE, *map(_text_rank, present)])
+    for phrase_rank, phrase in _PHRASES:
+        if phrase_rank < rank and phrase in " ".join(text.lower() for text in present):
+            rank = phrase_rank
+    return _RULINGS[rank] if rank < _NO_RULE else None
+
+
+@functools.lru_cache(maxsize=4096)  # the OS names and descriptions of an estate repeat
+def _text_rank(text: str) -> int:
+    """The lowest rank of a marker among the words of `text`; _NO_RULE for none."""
+    return min([_NO_RULE, *(_WORD_RANKS.get(word, _NO_RULE) for word in _WORDS.findall(text.lower()))])
 
 
 @_bulk_phase
