@@ -708,6 +708,9 @@ def _row_converter(data_import: DataImport) -> tuple[RowConverter, str]:
 # the upload, so the inventory phase reads them back instead of converting every row a second time. It is only
 # a cache: a missing, stale (other mapping, other raw rows) or unreadable-header spill means converting again.
 # Line 1: {"fingerprint", "rows"}; then one [row_number, values, dependency, vm cell, count cell] per row.
+# Beside it, the natural keys of the same rows for cleansing, which would otherwise parse every row's values to read
+# a few of them: after the same header line, one [row_number, key values in NATURAL_KEYS order or null] per row
+# (null for a dependency row, which repeats its application's name).
 
 
 _HEADER_WIDTH: Final = 160
@@ -717,38 +720,35 @@ def _typed_path(data_import: DataImport) -> Path:
     return Path(settings.MEDIA_ROOT) / f"{data_import.file_path}.typed.jsonl"
 
 
+def _keys_path(data_import: DataImport) -> Path:
+    return Path(settings.MEDIA_ROOT) / f"{data_import.file_path}.keys.jsonl"
+
+
 def _typed_discard(data_import: DataImport) -> None:
     if data_import.file_path:
         _typed_path(data_import).unlink(missing_ok=True)
+        _keys_path(data_import).unlink(missing_ok=True)
 
 
-class _TypedSpill:
-    """Writes the spill to a temporary name, renamed into place only once complete."""
+class _SpillFile:
+    """JSON lines written to a temporary name, renamed into place only once complete."""
 
-    def __init__(self, data_import: DataImport, fingerprint: str) -> None:
-        self.path = _typed_path(data_import)
+    def __init__(self, path: Path, fingerprint: str, *, beside_upload: bool) -> None:
+        self.path = path
         self.partial = self.path.with_name(f"{self.path.name}.{secrets.token_hex(4)}.part")
         self.fingerprint = fingerprint
         self.handle: IO[bytes] | None = None
         try:
-            if not data_import.file_path:
+            if not beside_upload:
                 raise OSError("no upload to keep the spill beside")
             self.handle = self.partial.open("wb")
             self.handle.write(b" " * _HEADER_WIDTH + b"\n")
         except OSError:
             self.handle = None
-        # Where the VM cell (RVTools) and the connection count are in a row of the import's headers, if anywhere.
-        headers = list(data_import.headers)
-        vm = "VM" if data_import.format == "rvtools" and "VM" in headers else None
-        count = next((h for h in headers if squash(h) in CONNECTION_COUNT_HEADERS), None)
-        self.aux = tuple(headers.index(h) if h else None for h in (vm, count))
 
-    def write(self, row_number: int, result: Any, cells: Sequence[str]) -> None:
-        """A row validated without errors; `cells` in the order of the import's headers."""
-        if self.handle is None:
-            return
-        vm, count = (cells[i] if i is not None and i < len(cells) else None for i in self.aux)
-        self.handle.write(_json_line([row_number, result.values, result.dependency, vm, count]))
+    def write(self, line: list[Any]) -> None:
+        if self.handle is not None:
+            self.handle.write(_json_line(line))
 
     def finish(self, *, keep: bool, rows: int) -> None:
         if self.handle is None:
@@ -769,9 +769,49 @@ class _TypedSpill:
         self.partial.unlink(missing_ok=True)
 
 
+class _TypedSpill:
+    """Writes the typed spill and the natural keys beside it (see above)."""
+
+    def __init__(self, data_import: DataImport, fingerprint: str, key_names: Sequence[str]) -> None:
+        stored = bool(data_import.file_path)
+        self.typed = _SpillFile(_typed_path(data_import), fingerprint, beside_upload=stored)
+        self.keys = _SpillFile(_keys_path(data_import), fingerprint, beside_upload=stored)
+        self.key_names = list(key_names)
+        # Where the VM cell (RVTools) and the connection count are in a row of the import's headers, if anywhere.
+        headers = list(data_import.headers)
+        vm = "VM" if data_import.format == "rvtools" and "VM" in headers else None
+        count = next((h for h in headers if squash(h) in CONNECTION_COUNT_HEADERS), None)
+        self.aux = tuple(headers.index(h) if h else None for h in (vm, count))
+
+    def write(self, row_number: int, result: Any, cells: Sequence[str]) -> None:
+        """A row validated without errors; `cells` in the order of the import's headers."""
+        vm, count = (cells[i] if i is not None and i < len(cells) else None for i in self.aux)
+        values = result.values
+        self.typed.write([row_number, values, result.dependency, vm, count])
+        keys = None if result.dependency else [values.get(name) for name in self.key_names]
+        self.keys.write([row_number, keys])
+
+    def finish(self, *, keep: bool, rows: int) -> None:
+        self.typed.finish(keep=keep, rows=rows)
+        self.keys.finish(keep=keep, rows=rows)
+
+    def abandon(self) -> None:
+        self.typed.abandon()
+        self.keys.abandon()
+
+
 def _typed_read(data_import: DataImport, fingerprint: str) -> tuple[int, Iterator[list[Any]]] | None:
     """(rows validated, the typed rows) when the spill matches `fingerprint`; None to convert again."""
-    path = _typed_path(data_import)
+    return _spill_read(_typed_path(data_import), fingerprint)
+
+
+def _keys_read(data_import: DataImport, fingerprint: str) -> Iterator[list[Any]] | None:
+    """The [row number, natural keys or None] of the typed spill's rows when they match `fingerprint`."""
+    read = _spill_read(_keys_path(data_import), fingerprint)
+    return read[1] if read is not None else None
+
+
+def _spill_read(path: Path, fingerprint: str) -> tuple[int, Iterator[list[Any]]] | None:
     try:
         handle = path.open("rb")
     except OSError:
@@ -906,7 +946,7 @@ def rows_validate(*, data_import: DataImport, progress: Progress = _nothing) -> 
     errors_out: list[dict[str, Any]] = []
     warnings_out: list[dict[str, Any]] = []
     invalid = warned = done = 0
-    spill = _TypedSpill(data_import, fingerprint)
+    spill = _TypedSpill(data_import, fingerprint, [c.field.name for c in _natural_key_columns(convert)])
     try:
         for row_number, cells in _rows_to_validate(data_import):
             result = convert.convert_cells(cells)
@@ -971,13 +1011,8 @@ def rows_cleanse(*, data_import: DataImport, progress: Progress = _nothing) -> d
     data_import.refresh_from_db()
     if data_import.status == ImportStatus.INVALID:
         raise ValidationError(data_import.message or "The import has rows with errors; nothing was written.")
-    kind = import_kind(data_import)
     convert, fingerprint = _row_converter(data_import)
-    key_names = NATURAL_KEYS if kind == "assets" else ("name",) if kind == "applications" else ()
-    # In NATURAL_KEYS order (once, not a sort per row): the first key that matches an earlier row decides.
-    key_columns = sorted(
-        (c for c in convert.columns if c.field.name in key_names), key=lambda c: key_names.index(c.field.name)
-    )
+    key_columns = _natural_key_columns(convert)
     if not key_columns:
         return {"summary": "No natural key mapped: no duplicates to look for", "counts": {"duplicates": 0}}
     RawRecord.objects.filter(data_import=data_import, status=RowStatus.DUPLICATE).update(
@@ -1020,17 +1055,24 @@ def rows_cleanse(*, data_import: DataImport, progress: Progress = _nothing) -> d
     return {"summary": summary, "counts": {"duplicates": len(duplicates)}, "warnings": warnings_out}
 
 
+def _natural_key_columns(convert: RowConverter) -> list[Any]:
+    """The columns of the natural keys cleansing compares, in NATURAL_KEYS order (the first that matches an earlier
+    row decides)."""
+    names = NATURAL_KEYS if convert.kind == "assets" else ("name",) if convert.kind == "applications" else ()
+    return sorted((c for c in convert.columns if c.field.name in names), key=lambda c: names.index(c.field.name))
+
+
 def _key_values(
     data_import: DataImport, fingerprint: str, key_columns: Sequence[Any], record_type: str | None
 ) -> Iterator[tuple[int, str, list[Any] | None]]:
     """(row number, status, typed value of each key column or None) of every row, None instead of the values for a
-    dependency row (Konveyor's record type 2, its column `record_type`): from validation's typed spill (rows
-    without errors, already converted) when it is there, else read from the raw records and converted."""
-    typed = _typed_read(data_import, fingerprint)
-    if typed is not None:
-        names = [column.field.name for column in key_columns]
-        for row_number, values, dependency, *_ in typed[1]:
-            yield row_number, RowStatus.OK, None if dependency else [values.get(name) for name in names]
+    dependency row (Konveyor's record type 2, its column `record_type`): from the keys validation kept beside its
+    typed spill (rows without errors, already converted) when they are there, else read from the raw records and
+    converted."""
+    keys = _keys_read(data_import, fingerprint)
+    if keys is not None:
+        for row_number, values in keys:
+            yield row_number, RowStatus.OK, values
         return
     headers = [column.header for column in key_columns] + ([record_type] if record_type else [])
     for row_number, status, cells in records_iter(data_import=data_import, keys=headers):

@@ -8,6 +8,8 @@ from pathlib import Path
 from django_tenants.utils import schema_context
 
 from engagements.models import Engagement
+from imports import services
+from imports.models import DataImport
 
 from .conftest import import_file, write_csv
 
@@ -29,6 +31,22 @@ def test_each_duplicate_names_its_first_matching_key_and_row(
         assert outcome.code == 0, outcome.out
         duplicates = sorted((w["row"], w["message"]) for w in outcome.result["warnings"] if "as row" in w["message"])
         assert duplicates == [
+            (4, "same hostname 'web02' as row 3: merged into it"),
+            (5, "same ip_address '10.0.0.2' as row 3: merged into it"),
+            (6, "same external_id 'A1' as row 2: merged into it"),
+        ]
+
+
+def test_cleansing_again_from_the_stored_rows_finds_the_same_duplicates(
+    engagement: Engagement, schema: str, tmp_path: Path
+) -> None:
+    with schema_context(schema):
+        outcome = import_file(write_csv(tmp_path / "keys.csv", CSV), engagement, "--approve")
+        assert outcome.code == 0, outcome.out
+        data_import = DataImport.objects.get(engagement=engagement)
+        again = services.rows_cleanse(data_import=data_import)  # validation's keys were used up by the inventory
+        assert again["counts"] == {"duplicates": 3}
+        assert [(w["row"], w["message"]) for w in again["warnings"]] == [
             (4, "same hostname 'web02' as row 3: merged into it"),
             (5, "same ip_address '10.0.0.2' as row 3: merged into it"),
             (6, "same external_id 'A1' as row 2: merged into it"),
