@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
+from itertools import repeat
 from typing import Any, Final
 
 from imports.engine.fields import FIELDS_BY_KIND, Field, Kind
@@ -94,7 +94,7 @@ class RowConverter:
     konveyor_tags: list[tuple[str, str]] = field(default_factory=list)
     # The order of the cells convert_cells takes: the file's headers, then any mapped header the file lacks.
     headers: list[str] = field(default_factory=list)
-    _pick: Callable[[Sequence[str]], tuple[str, ...]] = field(init=False, repr=False)
+    _keys: list[str] = field(init=False, repr=False)
     _unmapped: list[tuple[str, int]] = field(init=False, repr=False)
     _positions: dict[str, int] = field(init=False, repr=False)
     _rows: int = field(default=0, init=False, repr=False)
@@ -107,11 +107,8 @@ class RowConverter:
                 positions[column.header] = len(self.headers)
                 self.headers.append(column.header)
             column.index = positions[column.header]
-        indexes = [column.index for column in self.columns]
-        if len(indexes) > 1:
-            self._pick = itemgetter(*indexes)
-        else:
-            self._pick = lambda cells: tuple(cells[i] for i in indexes)
+        # The keys of a row's values, in the order they were always set: a vocabulary's text before its value.
+        self._keys = [key for c in self.columns for key in ([c.raw_name] if c.raw_name else []) + [c.name]]
         self._unmapped = [(header, positions[header]) for header in self.unmapped if header in positions]
         self._positions = positions
 
@@ -176,16 +173,45 @@ class RowConverter:
         self._rows += 1
         result = RowResult(values={})
         values = result.values
-        for column, raw in zip(self.columns, self._pick(cells)):  # noqa: B905 - the hot loop of an import
+        for column in self.columns:
+            raw = cells[column.index]
             value = column.memo.get(raw, _MISSING)
             if value is _MISSING:
                 value = self._first(column, raw, result)
-            if column.special:
-                if column.raw_name is not None:
-                    values[column.raw_name] = raw.strip() or None
-                elif value is not None:
-                    value = value.copy()
+            if column.raw_name is not None:
+                values[column.raw_name] = raw.strip() or None
+            elif column.special and value is not None:  # a list: a remembered one is shared, each row gets its own
+                value = value.copy()
             values[column.name] = value
+        self._row_end(cells, result)
+        return result
+
+    def convert_rows(self, rows: Sequence[Sequence[str]]) -> list[RowResult]:
+        """convert_cells of each row, worked out a column at a time (the hot loop of an import: a column's cells
+        are looked up in its memo in one call, and the rare new text converted one by one)."""
+        width = len(self.headers)
+        rows = [cells if len(cells) >= width else [*cells, *[""] * (width - len(cells))] for cells in rows]
+        self._rows += len(rows)
+        results = [RowResult(values={}) for _ in rows]
+        by_header = list(zip(*rows, strict=False)) if rows else []
+        columns: list[list[Any]] = []  # in the order of self._keys
+        for column in self.columns:
+            column_cells = by_header[column.index]
+            column_values = self._column(column, column_cells, results)
+            if column.raw_name is not None:
+                columns.append([cell.strip() or None for cell in column_cells])
+            elif column.special:  # a list: a remembered one is shared, each row gets its own
+                column_values = [value.copy() if value is not None else None for value in column_values]
+            columns.append(column_values)
+        row_values = zip(*columns, strict=True) if columns else [()] * len(rows)
+        for result, cells, converted in zip(results, rows, row_values, strict=True):
+            result.values = dict(zip(self._keys, converted, strict=True))
+            self._row_end(cells, result)
+        return results
+
+    def _row_end(self, cells: Sequence[str], result: RowResult) -> None:
+        """What follows the columns' values: summed columns, custom attributes, Konveyor's, the row's checks."""
+        values = result.values
         for name, extra in self.summed.items():
             total = values.get(name)
             for column in extra:
@@ -193,17 +219,29 @@ class RowConverter:
                 if isinstance(more, int | float) and not isinstance(more, bool):
                     total = (total or 0) + more
             values[name] = total
-        custom: dict[str, str] = {}
-        for header, index in self._unmapped:
-            unmapped = cells[index]
-            if unmapped and not is_empty(unmapped):
-                custom[header] = unmapped
         if self.kind != "connections":
+            custom = {header: cells[index] for header, index in self._unmapped if not is_empty(cells[index])}
             values["custom_attributes"] = custom or None
         if self.konveyor:
             self._konveyor(cells, result)
         self._check_row(result)
-        return result
+
+    def _column(self, column: _Column, cells: Sequence[str], results: list[RowResult]) -> list[Any]:
+        """The values of a column's cells, its issues added to each row's result."""
+        if column.memo_full and not column.memo:  # no use looking up: convert them all, then redo the odd one
+            try:
+                values = list(map(column.quick or column.convert, cells))
+            except (TransformError, FieldValueError):
+                values = [_MISSING] * len(cells)
+            redo = _MISSING in values or _RECHECK in values
+        else:
+            values = list(map(column.memo.get, cells, repeat(_MISSING)))
+            redo = _MISSING in values
+        if redo:
+            for index, value in enumerate(values):
+                if value is _MISSING or value is _RECHECK:
+                    values[index] = self._first(column, cells[index], results[index])
+        return values
 
     def _first(self, column: _Column, raw: str, result: RowResult) -> Any:
         """The value of a cell text the column does not remember; remembered when it raised no issue."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import gc
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -62,9 +63,11 @@ from .rows import Issue, PlannedColumn, RowConverter
 Progress = Callable[[int, int, str], None]
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
 
 COPY_BATCH: Final = 5000
 READ_BATCH: Final = 5000
+CONVERT_BATCH: Final = 1000  # rows converted a column at a time (RowConverter.convert_rows)
 WRITE_BATCH: Final = 20_000
 # Errors and warnings carried in a phase's output (the result of a command); all of them are on the errors page.
 OUTPUT_ISSUES: Final = 100
@@ -904,6 +907,11 @@ def _rows_to_validate(data_import: DataImport) -> Iterator[tuple[int, Sequence[s
         yield row_number, [values.get(header) or "" for header in headers]
 
 
+def _batches(items: Iterator[T], size: int) -> Iterator[list[T]]:
+    while batch := list(itertools.islice(items, size)):
+        yield batch
+
+
 def _issues_json(issues: Sequence[Issue]) -> str:
     return _json_bytes([{"column": column, "message": message} for column, message in issues]).decode()
 
@@ -948,23 +956,24 @@ def rows_validate(*, data_import: DataImport, progress: Progress = _nothing) -> 
     invalid = warned = done = 0
     spill = _TypedSpill(data_import, fingerprint, [c.field.name for c in _natural_key_columns(convert)])
     try:
-        for row_number, cells in _rows_to_validate(data_import):
-            result = convert.convert_cells(cells)
-            done += 1
-            if not result.errors:
-                spill.write(row_number, result, cells)
-            if result.errors or result.warnings:
-                status = RowStatus.INVALID if result.errors else RowStatus.WARNING
-                invalid += bool(result.errors)
-                warned += bool(result.warnings)
-                _issue_output(row_number, result.errors, errors_out)
-                _issue_output(row_number, result.warnings, warnings_out)
-                pending.append((row_number, status, _issues_json(result.errors), _issues_json(result.warnings)))
-                if len(pending) >= COPY_BATCH:
-                    _issues_write(data_import=data_import, rows=pending)
-                    pending = []
-            if done % READ_BATCH == 0:
-                progress(done, total, f"validated {done:,} of {total:,} rows")
+        for batch in _batches(_rows_to_validate(data_import), CONVERT_BATCH):
+            results = convert.convert_rows([cells for _, cells in batch])
+            for (row_number, cells), result in zip(batch, results, strict=True):
+                done += 1
+                if not result.errors:
+                    spill.write(row_number, result, cells)
+                if result.errors or result.warnings:
+                    status = RowStatus.INVALID if result.errors else RowStatus.WARNING
+                    invalid += bool(result.errors)
+                    warned += bool(result.warnings)
+                    _issue_output(row_number, result.errors, errors_out)
+                    _issue_output(row_number, result.warnings, warnings_out)
+                    pending.append((row_number, status, _issues_json(result.errors), _issues_json(result.warnings)))
+                    if len(pending) >= COPY_BATCH:
+                        _issues_write(data_import=data_import, rows=pending)
+                        pending = []
+                if done % READ_BATCH == 0:
+                    progress(done, total, f"validated {done:,} of {total:,} rows")
         _issues_write(data_import=data_import, rows=pending)
     except BaseException:
         spill.abandon()

@@ -93,3 +93,19 @@ def test_cells_in_header_order_convert_as_cells_by_header() -> None:
     )
     short = convert.convert_cells(cells[:2])
     assert short.values["memory_mb"] == 1536 and short.values["ip_address"] is None
+
+
+def test_rows_converted_together_convert_as_one_by_one() -> None:
+    rows = [
+        ["web01", "16", "16", "Prod", "Prod", "10.0.0.1; 10.0.0.2", "4", "High"],
+        ["web02", "lots", "8", "Moon", "", "10.0.0.300", "-4", "Moon"],
+        ["", "", "", "", "", "", "", ""],
+        ["web01", "16", "16", "Prod", "Prod", "10.0.0.1; 10.0.0.2", "4"],  # short: the rest empty
+    ] * 3
+    one_by_one = [converter().convert_cells(cells) for cells in rows]
+    together = converter().convert_rows(rows)
+    assert [(r.values, r.errors, r.warnings) for r in together] == [
+        (r.values, r.errors, r.warnings) for r in one_by_one
+    ]
+    together[0].values["ip_address"].append("192.0.2.9")
+    assert together[4].values["ip_address"] == ["10.0.0.1", "10.0.0.2"]
