@@ -82,7 +82,8 @@ _LONGEST_EMPTY = max(map(len, _EMPTY))
 
 def is_empty(raw: str) -> bool:
     """A blank cell or one of the spellings of "no value" (n/a, null, -, ...)."""
-    return _is_empty_stripped(raw.strip())
+    value = raw.strip()  # _is_empty_stripped inline: a call less for each unmapped cell of an import
+    return not value or (len(value) <= _LONGEST_EMPTY and value.lower() in _EMPTY)
 
 
 def _is_empty_stripped(value: str) -> bool:
