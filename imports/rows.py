@@ -1,8 +1,8 @@
 """Turning one raw row (text cells keyed by header) into canonical values, with its errors and warnings.
 
-Built once per import from the final column mapping (`RowConverter.build`), then called per row by the
-validation and inventory phases: one converter per column, nothing looked up per value, and each column's
-outcome remembered per cell text (see MEMO_ENTRIES).
+Built once per import from the final column mapping (`RowConverter.build`), then called per row (or, by the
+validation phase, per batch of rows, a column at a time) by the validation and inventory phases: one converter per
+column, nothing looked up per value, and each column's outcome remembered per cell text (see MEMO_ENTRIES).
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ Issue = tuple[str | None, str]  # (column header or None for the row, message)
 _RECHECK: Final = object()  # a numeric cell the quick check could not pass: the full _cell decides
 # Exports repeat most of their cells (OS names, environments, applications, tags, CPU and memory sizes), so each column
 # remembers the value of every cell text it converted without an error or a warning: a repeat costs a dict lookup, not
-# a conversion (about three quarters of validation's work on a 100,000-row export). Per column and per converter (one
-# per phase), and bounded: a column that fills its memo without repeating much (ids, addresses) stops remembering.
+# a conversion. Per column and per converter (one per phase), and bounded: a column that fills its memo without
+# repeating much (ids, addresses, measurements) forgets it and stops looking up.
 MEMO_ENTRIES: Final = 1024
 _MISSING: Final = object()
 
@@ -70,7 +70,7 @@ class _Column:
     # shared), so that no caller's change reaches another row.
     special: bool = False
     # {cell text: value} of the cells it converted without an issue (see MEMO_ENTRIES).
-    memo: dict[str, Any] = dataclasses.field(default_factory=dict)  # (`field` is a field's name here)
+    memo: dict[str, Any] = dataclasses.field(default_factory=dict)  # (in this class `field` is the Field above)
     memo_full: bool = False
 
     def __post_init__(self) -> None:
