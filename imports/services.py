@@ -12,6 +12,7 @@ import contextlib
 import functools
 import gc
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -62,9 +63,11 @@ from .rows import Issue, PlannedColumn, RowConverter
 Progress = Callable[[int, int, str], None]
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
 
 COPY_BATCH: Final = 5000
 READ_BATCH: Final = 5000
+CONVERT_BATCH: Final = 1000  # rows converted a column at a time (RowConverter.convert_rows)
 WRITE_BATCH: Final = 20_000
 # The inventory's first batch is smaller: PostgreSQL starts inserting it while Python prepares the next.
 FIRST_WRITE_BATCH: Final = 2_000
@@ -90,6 +93,14 @@ def _json_bytes(value: Any) -> bytes:
         return orjson.dumps(value)
     except TypeError:  # orjson.JSONEncodeError
         return json.dumps(value).encode()
+
+
+def _json_line(value: Any) -> bytes:
+    """_json_bytes and a new line."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE)
+    except TypeError:  # orjson.JSONEncodeError
+        return json.dumps(value).encode() + b"\n"
 
 
 def _copy_text(text: str) -> str:
@@ -702,6 +713,9 @@ def _row_converter(data_import: DataImport) -> tuple[RowConverter, str]:
 # the upload, so the inventory phase reads them back instead of converting every row a second time. It is only
 # a cache: a missing, stale (other mapping, other raw rows) or unreadable-header spill means converting again.
 # Line 1: {"fingerprint", "rows"}; then one [row_number, values, dependency, vm cell, count cell] per row.
+# Beside it, the natural keys of the same rows for cleansing, which would otherwise parse every row's values to read
+# a few of them: after the same header line, one [row_number, key values in NATURAL_KEYS order or null] per row
+# (null for a dependency row, which repeats its application's name).
 
 
 _HEADER_WIDTH: Final = 160
@@ -711,40 +725,35 @@ def _typed_path(data_import: DataImport) -> Path:
     return Path(settings.MEDIA_ROOT) / f"{data_import.file_path}.typed.jsonl"
 
 
+def _keys_path(data_import: DataImport) -> Path:
+    return Path(settings.MEDIA_ROOT) / f"{data_import.file_path}.keys.jsonl"
+
+
 def _typed_discard(data_import: DataImport) -> None:
     if data_import.file_path:
         _typed_path(data_import).unlink(missing_ok=True)
+        _keys_path(data_import).unlink(missing_ok=True)
 
 
-class _TypedSpill:
-    """Writes the spill to a temporary name, renamed into place only once complete."""
+class _SpillFile:
+    """JSON lines written to a temporary name, renamed into place only once complete."""
 
-    def __init__(self, data_import: DataImport, fingerprint: str) -> None:
-        self.path = _typed_path(data_import)
+    def __init__(self, path: Path, fingerprint: str, *, beside_upload: bool) -> None:
+        self.path = path
         self.partial = self.path.with_name(f"{self.path.name}.{secrets.token_hex(4)}.part")
         self.fingerprint = fingerprint
         self.handle: IO[bytes] | None = None
-        self.aux: tuple[str | None, str | None] = (None, None)
         try:
-            if not data_import.file_path:
+            if not beside_upload:
                 raise OSError("no upload to keep the spill beside")
             self.handle = self.partial.open("wb")
             self.handle.write(b" " * _HEADER_WIDTH + b"\n")
         except OSError:
             self.handle = None
-        if data_import.format == "rvtools":
-            self.aux = ("VM", None)
-        count_header = next((h for h in data_import.headers if squash(h) in CONNECTION_COUNT_HEADERS), None)
-        self.aux = (self.aux[0], count_header)
 
-    def write(self, row_number: int, result: Any, cells: Any) -> None:
-        if self.handle is None:
-            return
-        vm_key, count_key = self.aux
-        vm = cells.get(vm_key) if vm_key and isinstance(cells, dict) else None
-        count = cells.get(count_key) if count_key and isinstance(cells, dict) else None
-        self.handle.write(_json_bytes([row_number, result.values, result.dependency, vm, count]))
-        self.handle.write(b"\n")
+    def write(self, line: list[Any]) -> None:
+        if self.handle is not None:
+            self.handle.write(_json_line(line))
 
     def finish(self, *, keep: bool, rows: int) -> None:
         if self.handle is None:
@@ -765,9 +774,49 @@ class _TypedSpill:
         self.partial.unlink(missing_ok=True)
 
 
+class _TypedSpill:
+    """Writes the typed spill and the natural keys beside it (see above)."""
+
+    def __init__(self, data_import: DataImport, fingerprint: str, key_names: Sequence[str]) -> None:
+        stored = bool(data_import.file_path)
+        self.typed = _SpillFile(_typed_path(data_import), fingerprint, beside_upload=stored)
+        self.keys = _SpillFile(_keys_path(data_import), fingerprint, beside_upload=stored)
+        self.key_names = list(key_names)
+        # Where the VM cell (RVTools) and the connection count are in a row of the import's headers, if anywhere.
+        headers = list(data_import.headers)
+        vm = "VM" if data_import.format == "rvtools" and "VM" in headers else None
+        count = next((h for h in headers if squash(h) in CONNECTION_COUNT_HEADERS), None)
+        self.aux = tuple(headers.index(h) if h else None for h in (vm, count))
+
+    def write(self, row_number: int, result: Any, cells: Sequence[str]) -> None:
+        """A row validated without errors; `cells` in the order of the import's headers."""
+        vm, count = (cells[i] if i is not None and i < len(cells) else None for i in self.aux)
+        values = result.values
+        self.typed.write([row_number, values, result.dependency, vm, count])
+        keys = None if result.dependency else [values.get(name) for name in self.key_names]
+        self.keys.write([row_number, keys])
+
+    def finish(self, *, keep: bool, rows: int) -> None:
+        self.typed.finish(keep=keep, rows=rows)
+        self.keys.finish(keep=keep, rows=rows)
+
+    def abandon(self) -> None:
+        self.typed.abandon()
+        self.keys.abandon()
+
+
 def _typed_read(data_import: DataImport, fingerprint: str) -> tuple[int, Iterator[list[Any]]] | None:
     """(rows validated, the typed rows) when the spill matches `fingerprint`; None to convert again."""
-    path = _typed_path(data_import)
+    return _spill_read(_typed_path(data_import), fingerprint)
+
+
+def _keys_read(data_import: DataImport, fingerprint: str) -> Iterator[list[Any]] | None:
+    """The [row number, natural keys or None] of the typed spill's rows when they match `fingerprint`."""
+    read = _spill_read(_keys_path(data_import), fingerprint)
+    return read[1] if read is not None else None
+
+
+def _spill_read(path: Path, fingerprint: str) -> tuple[int, Iterator[list[Any]]] | None:
     try:
         handle = path.open("rb")
     except OSError:
@@ -818,10 +867,11 @@ def records_iter(*, data_import: DataImport, keys: Sequence[str] | None = None) 
         after = batch[-1][0]
 
 
-def _rows_to_validate(data_import: DataImport) -> Iterator[tuple[int, dict[str, str]]]:
-    """(row number, cells by header) of every stored row. A CSV, TSV or JSON upload is read again from its file,
-    which the data_import phase stored row for row as the raw records (the same reader, the same row numbers,
-    NUL characters left out the same way): parsing it costs a fraction of reading 100,000 JSONB records back.
+def _rows_to_validate(data_import: DataImport) -> Iterator[tuple[int, Sequence[str]]]:
+    """(row number, cells in the order of the import's headers) of every stored row. A CSV, TSV or JSON upload is
+    read again from its file, which the data_import phase stored row for row as the raw records (the same reader,
+    the same row numbers, NUL characters left out the same way): parsing it costs a fraction of reading 100,000
+    JSONB records back.
     A workbook (slow to parse), a file gone, or one whose size or header is not what was stored, comes from the
     raw records. The file is read once (its rows checked as they are read, as data_import read them); should it
     yield another number of rows than were stored, the phase fails rather than validate other rows."""
@@ -847,15 +897,21 @@ def _rows_to_validate(data_import: DataImport) -> Iterator[tuple[int, dict[str, 
                     if "\x00" in "".join(cells):  # as raw_rows_store leaves them out of the JSON
                         cells = [cell.replace("\x00", "") for cell in cells]
                     count += 1
-                    yield row_number, dict(zip(headers, cells, strict=False))
+                    yield row_number, cells
                 if count != data_import.row_count:
                     raise FileRefused(
                         f"The stored upload now has {count:,} data rows where {data_import.row_count:,} were stored:"
                         " upload it again."
                     )
                 return
+    headers = list(data_import.headers)
     for row_number, _, values in records_iter(data_import=data_import):
-        yield row_number, values
+        yield row_number, [values.get(header) or "" for header in headers]
+
+
+def _batches(items: Iterator[T], size: int) -> Iterator[list[T]]:
+    while batch := list(itertools.islice(items, size)):
+        yield batch
 
 
 def _issues_json(issues: Sequence[Issue]) -> str:
@@ -900,25 +956,26 @@ def rows_validate(*, data_import: DataImport, progress: Progress = _nothing) -> 
     errors_out: list[dict[str, Any]] = []
     warnings_out: list[dict[str, Any]] = []
     invalid = warned = done = 0
-    spill = _TypedSpill(data_import, fingerprint)
+    spill = _TypedSpill(data_import, fingerprint, [c.field.name for c in _natural_key_columns(convert)])
     try:
-        for row_number, values in _rows_to_validate(data_import):
-            result = convert.convert(values)
-            done += 1
-            if not result.errors:
-                spill.write(row_number, result, values)
-            if result.errors or result.warnings:
-                status = RowStatus.INVALID if result.errors else RowStatus.WARNING
-                invalid += bool(result.errors)
-                warned += bool(result.warnings)
-                _issue_output(row_number, result.errors, errors_out)
-                _issue_output(row_number, result.warnings, warnings_out)
-                pending.append((row_number, status, _issues_json(result.errors), _issues_json(result.warnings)))
-                if len(pending) >= COPY_BATCH:
-                    _issues_write(data_import=data_import, rows=pending)
-                    pending = []
-            if done % READ_BATCH == 0:
-                progress(done, total, f"validated {done:,} of {total:,} rows")
+        for batch in _batches(_rows_to_validate(data_import), CONVERT_BATCH):
+            results = convert.convert_rows([cells for _, cells in batch])
+            for (row_number, cells), result in zip(batch, results, strict=True):
+                done += 1
+                if not result.errors:
+                    spill.write(row_number, result, cells)
+                if result.errors or result.warnings:
+                    status = RowStatus.INVALID if result.errors else RowStatus.WARNING
+                    invalid += bool(result.errors)
+                    warned += bool(result.warnings)
+                    _issue_output(row_number, result.errors, errors_out)
+                    _issue_output(row_number, result.warnings, warnings_out)
+                    pending.append((row_number, status, _issues_json(result.errors), _issues_json(result.warnings)))
+                    if len(pending) >= COPY_BATCH:
+                        _issues_write(data_import=data_import, rows=pending)
+                        pending = []
+                if done % READ_BATCH == 0:
+                    progress(done, total, f"validated {done:,} of {total:,} rows")
         _issues_write(data_import=data_import, rows=pending)
     except BaseException:
         spill.abandon()
@@ -965,19 +1022,16 @@ def rows_cleanse(*, data_import: DataImport, progress: Progress = _nothing) -> d
     data_import.refresh_from_db()
     if data_import.status == ImportStatus.INVALID:
         raise ValidationError(data_import.message or "The import has rows with errors; nothing was written.")
-    kind = import_kind(data_import)
     convert, fingerprint = _row_converter(data_import)
-    key_names = NATURAL_KEYS if kind == "assets" else ("name",) if kind == "applications" else ()
-    # In NATURAL_KEYS order (once, not a sort per row): the first key that matches an earlier row decides.
-    key_columns = sorted(
-        (c for c in convert.columns if c.field.name in key_names), key=lambda c: key_names.index(c.field.name)
-    )
+    key_columns = _natural_key_columns(convert)
     if not key_columns:
         return {"summary": "No natural key mapped: no duplicates to look for", "counts": {"duplicates": 0}}
     RawRecord.objects.filter(data_import=data_import, status=RowStatus.DUPLICATE).update(
         status=RowStatus.OK, warnings=[]
     )
-    seen: dict[str, int] = {}
+    # {key text: the first row with it} per natural key; external ids are told apart by case, the others are not.
+    seen: dict[str, dict[str, int]] = {column.field.name: {} for column in key_columns}
+    keys = [(seen[c.field.name], c.field.name != "external_id", c.field.name, c.header) for c in key_columns]
     duplicates: list[tuple[int, str, str, str]] = []
     warnings_out: list[dict[str, Any]] = []
     action = "merged into it" if data_import.on_duplicate == OnDuplicate.UPDATE else "skipped"
@@ -989,17 +1043,16 @@ def rows_cleanse(*, data_import: DataImport, progress: Progress = _nothing) -> d
         done += 1
         if status == RowStatus.INVALID or values is None:
             continue
-        keys = []
-        for column, value in zip(key_columns, values, strict=True):
+        earlier = None  # the first key, in NATURAL_KEYS order, that an earlier row has
+        for (first_rows, lower, name, header), value in zip(keys, values, strict=True):
             if isinstance(value, list):
                 value = value[0] if value else None
             if value:
-                text = str(value) if column.field.name == "external_id" else str(value).lower()
-                keys.append((column.field.name, column.header, text))
-        earlier = next(((seen[f"{n}\x1f{v}"], n, h, v) for n, h, v in keys if f"{n}\x1f{v}" in seen), None)
-        for name, _, value in keys:
-            seen.setdefault(f"{name}\x1f{value}", row_number)
-        if earlier is not None and status != RowStatus.INVALID:
+                text = str(value).lower() if lower else str(value)
+                first = first_rows.setdefault(text, row_number)
+                if first != row_number and earlier is None:
+                    earlier = (first, name, header, text)
+        if earlier is not None:
             first, name, header, value = earlier
             issue = (header, f"same {name} '{value}' as row {first}: {action}")
             _issue_output(row_number, [issue], warnings_out)
@@ -1013,17 +1066,24 @@ def rows_cleanse(*, data_import: DataImport, progress: Progress = _nothing) -> d
     return {"summary": summary, "counts": {"duplicates": len(duplicates)}, "warnings": warnings_out}
 
 
+def _natural_key_columns(convert: RowConverter) -> list[Any]:
+    """The columns of the natural keys cleansing compares, in NATURAL_KEYS order (the first that matches an earlier
+    row decides)."""
+    names = NATURAL_KEYS if convert.kind == "assets" else ("name",) if convert.kind == "applications" else ()
+    return sorted((c for c in convert.columns if c.field.name in names), key=lambda c: names.index(c.field.name))
+
+
 def _key_values(
     data_import: DataImport, fingerprint: str, key_columns: Sequence[Any], record_type: str | None
 ) -> Iterator[tuple[int, str, list[Any] | None]]:
     """(row number, status, typed value of each key column or None) of every row, None instead of the values for a
-    dependency row (Konveyor's record type 2, its column `record_type`): from validation's typed spill (rows
-    without errors, already converted) when it is there, else read from the raw records and converted."""
-    typed = _typed_read(data_import, fingerprint)
-    if typed is not None:
-        names = [column.field.name for column in key_columns]
-        for row_number, values, dependency, *_ in typed[1]:
-            yield row_number, RowStatus.OK, None if dependency else [values.get(name) for name in names]
+    dependency row (Konveyor's record type 2, its column `record_type`): from the keys validation kept beside its
+    typed spill (rows without errors, already converted) when they are there, else read from the raw records and
+    converted."""
+    keys = _keys_read(data_import, fingerprint)
+    if keys is not None:
+        for row_number, values in keys:
+            yield row_number, RowStatus.OK, values
         return
     headers = [column.header for column in key_columns] + ([record_type] if record_type else [])
     for row_number, status, cells in records_iter(data_import=data_import, keys=headers):
@@ -1227,18 +1287,31 @@ ROLE_RULES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     ("monitoring", ("mon", "nagios", "zabbix", "splunk", "elk", "grafana")),
 )
 _WORDS = re.compile(r"[a-z]+")
+# Each marker's rank, in the order the rules try them: the first match is the lowest rank among the words found.
+_MARKERS: Final = [(role, marker) for role, markers in ROLE_RULES for marker in markers]
+_RULINGS: Final = [(role, f"'{marker}' in its name, OS or description") for role, marker in _MARKERS]
+_NO_RULE: Final = len(_MARKERS)
+_WORD_RANKS: Final[dict[str, int]] = {}
+for _rank, (_, _marker) in enumerate(_MARKERS):
+    _WORD_RANKS.setdefault(_marker, _rank)
+# Markers of several words are looked for in the text, not among its words.
+_PHRASES: Final = [(rank, marker) for marker, rank in _WORD_RANKS.items() if " " in marker]
 
 
 def role_of(*texts: str | None) -> tuple[str, str] | None:
     """(role, reason) from the words of an asset's name, OS and description; None when no rule matches."""
-    words: set[str] = set()
-    joined = " ".join(t.lower() for t in texts if t)
-    words.update(_WORDS.findall(joined))
-    for role, markers in ROLE_RULES:
-        for marker in markers:
-            if (" " in marker and marker in joined) or marker in words:
-                return role, f"'{marker}' in its name, OS or description"
-    return None
+    present = [text for text in texts if text]
+    rank = min([_NO_RULE, *map(_text_rank, present)])
+    for phrase_rank, phrase in _PHRASES:
+        if phrase_rank < rank and phrase in " ".join(text.lower() for text in present):
+            rank = phrase_rank
+    return _RULINGS[rank] if rank < _NO_RULE else None
+
+
+@functools.lru_cache(maxsize=4096)  # the OS names and descriptions of an estate repeat
+def _text_rank(text: str) -> int:
+    """The lowest rank of a marker among the words of `text`; _NO_RULE for none."""
+    return min([_NO_RULE, *(_WORD_RANKS.get(word, _NO_RULE) for word in _WORDS.findall(text.lower()))])
 
 
 @_bulk_phase

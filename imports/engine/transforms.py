@@ -82,7 +82,8 @@ _LONGEST_EMPTY = max(map(len, _EMPTY))
 
 def is_empty(raw: str) -> bool:
     """A blank cell or one of the spellings of "no value" (n/a, null, -, ...)."""
-    return _is_empty_stripped(raw.strip())
+    value = raw.strip()  # _is_empty_stripped inline: a call less for each unmapped cell of an import
+    return not value or (len(value) <= _LONGEST_EMPTY and value.lower() in _EMPTY)
 
 
 def _is_empty_stripped(value: str) -> bool:
@@ -372,10 +373,15 @@ def _number_converter(field: Field, transform: str | None) -> Callable[[str], Va
         if not comma:
             try:
                 number = float(raw)
-                if math.isfinite(number):
-                    return round(number * factor, digits)
             except ValueError:
                 pass
+            else:
+                if math.isfinite(number):
+                    number *= factor
+                    if digits is None:
+                        return round(number)
+                    # A whole number is its own rounding; round(x, 3) is a slow call (it goes through decimal text).
+                    return number if number.is_integer() else round(number, digits)
         value = raw.strip()
         if _is_empty_stripped(value):
             return None
