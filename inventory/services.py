@@ -689,8 +689,7 @@ def applications_link(
             " FROM inventory_asset a CROSS JOIN LATERAL unnest(a.application) AS app"
             " CROSS JOIN LATERAL (SELECT x.id FROM inventory_application x"
             "  WHERE x.engagement_id = a.engagement_id AND lower(x.name) = lower(btrim(app)) OFFSET 0) ap"
-            f" WHERE {scope}"
-            + ("" if unlinked else " ON CONFLICT (application_id, asset_id) DO NOTHING"),
+            f" WHERE {scope}" + ("" if unlinked else " ON CONFLICT (application_id, asset_id) DO NOTHING"),
             [LinkSource.IMPORT, *params],
         )
         linked = cursor.rowcount
