@@ -81,8 +81,10 @@ class StartForm(forms.Form):
 
     def __init__(self, *args: Any, application_choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["applications"].choices = application_choices
-        self.fields["applications"].widget.attrs["size"] = 8
+        applications = self.fields["applications"]
+        assert isinstance(applications, forms.TypedMultipleChoiceField)
+        applications.choices = application_choices
+        applications.widget.attrs["size"] = 8
 
     def application_ids(self) -> list[int] | None:
         if self.cleaned_data["scope"] == "all":

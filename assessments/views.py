@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +31,11 @@ from .models import ArchitectureStandard, Strategy
 from .selectors import PortfolioFilters
 
 PORTFOLIO = "assessments/portfolio.html"
+
+
+def _errors_text(form: forms.Form) -> str:
+    """A form's errors as one line, for a message or a table row."""
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
 
 
 def _engagement(pk: int) -> Engagement:
@@ -183,7 +189,7 @@ def review_view(request: HttpRequest, engagement_pk: int, pk: int) -> HttpRespon
         status = 422
     if not request.htmx:  # type: ignore[attr-defined]
         if form.errors:
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            messages.error(request, _errors_text(form))
         else:
             messages.success(request, f"Review of “{application.name}” saved.")
         target = "assessments:portfolio" if from_portfolio else "assessments:application"
@@ -198,7 +204,7 @@ def review_view(request: HttpRequest, engagement_pk: int, pk: int) -> HttpRespon
             "engagement": engagement,
             "d": row,
             "strategies": Strategy.choices,
-            "row_error": " ".join(e for errors in form.errors.values() for e in errors),
+            "row_error": _errors_text(form),
         }
         return render(request, f"{PORTFOLIO}#row", context, status=status)
     detail = selectors.page_application_assessment(application=application)
@@ -265,7 +271,7 @@ def standard_update_view(request: HttpRequest, engagement_pk: int, pk: int) -> H
         if saved:
             messages.success(request, f"{standard.label} saved.")
         else:
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            messages.error(request, _errors_text(form))
         return redirect("assessments:standards", engagement_pk=engagement.pk)
     context = {"engagement": engagement, "standard": standard, "form": None if saved else form, "saved": saved}
     return render(request, "assessments/standards.html#row", context, status=status)
@@ -325,7 +331,7 @@ def wave_move_view(request: HttpRequest, engagement_pk: int) -> HttpResponse:
     status = 422 if form.errors else 200
     if not request.htmx:  # type: ignore[attr-defined]
         if form.errors:
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            messages.error(request, _errors_text(form))
         elif warnings:
             messages.warning(request, f"{moved_name} moved to wave {moved_to}, but: " + " ".join(warnings))
         else:
