@@ -378,6 +378,8 @@ def _number_converter(field: Field, transform: str | None) -> Callable[[str], Va
             else:
                 if math.isfinite(number):
                     number *= factor
+                    if not math.isfinite(number):  # 1e308 GB is no number of MB
+                        raise TransformError(f"{raw!r} is too large")
                     if digits is None:
                         return round(number)
                     # A whole number is its own rounding; round(x, 3) is a slow call (it goes through decimal text).
@@ -388,6 +390,8 @@ def _number_converter(field: Field, transform: str | None) -> Callable[[str], Va
         number, unit = number_and_unit(value, decimal_comma=comma)
         if unit is not None and allowed is not None and unit not in allowed:
             raise TransformError(f"{raw!r} is written in another unit than the column's")
+        if not math.isfinite(number * factor):
+            raise TransformError(f"{raw!r} is too large")
         return round(number * factor, digits)
 
     return convert_cell

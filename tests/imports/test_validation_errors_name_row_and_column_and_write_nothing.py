@@ -45,3 +45,16 @@ def test_skip_invalid_imports_the_valid_rows_and_reports_the_rest(
         assert outcome.result["counts"]["invalid"] == 3
         data_import = DataImport.objects.get(engagement=engagement)
         assert RawRecord.objects.filter(data_import=data_import, status="invalid").count() == 3
+
+
+def test_a_number_too_large_for_its_unit_is_an_error_of_its_row_and_column(
+    engagement: Engagement, schema: str, tmp_path: Path
+) -> None:
+    """A memory cell in GB is converted to MB: 1e308 GB (or 1e400, beyond a float) is no number of MB."""
+    csv = "Server name,RAM (GB),CPU cores\nsrv01,16,2\nsrv02,1e308,4\nsrv03,1e400,4\n"
+    with schema_context(schema):
+        outcome = import_file(write_csv(tmp_path / "huge.csv", csv), engagement, "--approve")
+        assert outcome.code == 1 and outcome.result["status"] == "failed", outcome.out
+        located = {(e["row"], e["column"]) for e in outcome.result["errors"] if e["row"] is not None}
+        assert located == {(3, "RAM (GB)"), (4, "RAM (GB)")}
+        assert not Asset.objects.filter(engagement=engagement).exists()
