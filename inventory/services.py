@@ -1033,12 +1033,18 @@ def application_dependencies_bulk_write(
         )
         ids = {name: int(app_id) for name, app_id in cursor.fetchall()}
         values = list(pairs.values())
+        # Only the pairs that are new or would change: an unchanged dependency updated anyway is a new row version
+        # and its index entries, and a file imported again (or dependencies_analyse, which derives an engagement's
+        # network dependencies again at every import) rewrote every one of them.
         cursor.execute(
             "INSERT INTO inventory_applicationdependency (engagement_id, source_id, target_id, direction, kind,"
             " description, source_row, source_import_id, source_format, created_at)"
             " SELECT %s, s, t, d, k, ds, r, %s, %s, now()"
             " FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::integer[])"
-            " AS i(s, t, d, k, ds, r) ON CONFLICT (source_id, target_id) DO UPDATE SET direction = EXCLUDED.direction,"
+            " AS i(s, t, d, k, ds, r) WHERE NOT EXISTS (SELECT FROM inventory_applicationdependency x"
+            "  WHERE x.source_id = i.s AND x.target_id = i.t AND x.direction = i.d AND (i.k = '' OR x.kind = i.k)"
+            "  AND (i.ds = '' OR x.description = i.ds))"
+            " ON CONFLICT (source_id, target_id) DO UPDATE SET direction = EXCLUDED.direction,"
             " kind = CASE WHEN EXCLUDED.kind <> '' THEN EXCLUDED.kind ELSE inventory_applicationdependency.kind END,"
             " description = CASE WHEN EXCLUDED.description <> '' THEN EXCLUDED.description"
             " ELSE inventory_applicationdependency.description END",
@@ -1054,8 +1060,8 @@ def application_dependencies_bulk_write(
                 [v["source_row"] for v in values],
             ],
         )
-        written = cursor.rowcount
-    return DependencyWriteResult(written=written, applications_created=created)
+    # Each pair is inserted or matches its dependency (updated where it changes): all of them are written.
+    return DependencyWriteResult(written=len(values), applications_created=created)
 
 
 # ------------------------------------------------------------------------------------------- edits
