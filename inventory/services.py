@@ -805,7 +805,11 @@ def _connections_insert(
             " connection_count = COALESCE(EXCLUDED.connection_count, inventory_assetconnection.connection_count)",
             [engagement_id, source_import_id, source_format, sources, targets, ports, protocols, counts, source_rows],
         )
-        return int(cursor.rowcount)
+        written = int(cursor.rowcount)
+        if written >= ANALYZE_AFTER:
+            with transaction.atomic():  # statistics of the new rows, for the pages that read them (as for links)
+                _analyze(cursor, "inventory_assetconnection")
+        return written
 
 
 @dataclass(frozen=True)
@@ -1091,6 +1095,8 @@ def application_dependencies_bulk_write(
                 [v["source_row"] for v in values],
             ],
         )
+        if cursor.rowcount >= ANALYZE_AFTER:
+            _analyze(cursor, "inventory_applicationdependency")  # as for links: statistics of the new rows
     # Each pair is inserted or matches its dependency (updated where it changes): all of them are written.
     return DependencyWriteResult(written=len(values), applications_created=created)
 
