@@ -1358,7 +1358,7 @@ def dependencies_analyse(*, data_import: DataImport) -> dict[str, Any]:
     """Asset dependency names become connections; connections between servers of different applications become
     application dependencies."""
     from inventory import services as inventory
-    from inventory.models import Asset
+    from inventory.models import Asset, DependencyDirection
 
     engagement = data_import.engagement
     kind = import_kind(data_import)
@@ -1366,26 +1366,55 @@ def dependencies_analyse(*, data_import: DataImport) -> dict[str, Any]:
     if kind == "assets":
         ids = list(Asset.objects.filter(source_import_id=data_import.pk).order_by().values_list("pk", flat=True))
         created = inventory.asset_dependencies_link(engagement=engagement, asset_ids=ids)
+    # The pairs of applications are made here from reads of one table each (the engagement's connections, its live
+    # applications' servers, the dependencies already derived), not by a join: planned on the statistics of before
+    # the import (the new rows' engagement taken for nearly empty), such a join can read a whole table once per
+    # connection. The pairs already written as network dependencies are counted, not written again: every import
+    # derives them all, and rewriting 165,000 unchanged ones took 14 s after an import of 1,000 assets.
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT DISTINCT sa.name, ta.name FROM inventory_assetconnection c"
-            " JOIN inventory_applicationasset sl ON sl.asset_id = c.source_id"
-            " JOIN inventory_applicationasset tl ON tl.asset_id = c.target_id"
-            " JOIN inventory_application sa ON sa.id = sl.application_id AND sa.deleted_at IS NULL"
-            " JOIN inventory_application ta ON ta.id = tl.application_id AND ta.deleted_at IS NULL"
-            " WHERE c.engagement_id = %s AND sa.id <> ta.id",
+            "SELECT DISTINCT source_id, target_id FROM inventory_assetconnection WHERE engagement_id = %s",
             [engagement.pk],
         )
-        pairs = cursor.fetchall()
-    rows = [{"source": s, "target": t, "kind": "network"} for s, t in pairs]
+        connected = cursor.fetchall()
+        servers_of: dict[int, list[tuple[int, str]]] = {}
+        derived: set[tuple[int, int]] = set()
+        if connected:
+            cursor.execute(
+                "SELECT l.asset_id, a.id, a.name FROM inventory_application a"
+                " JOIN inventory_applicationasset l ON l.application_id = a.id"
+                " WHERE a.engagement_id = %s AND a.deleted_at IS NULL",
+                [engagement.pk],
+            )
+            for asset_id, app_id, name in cursor.fetchall():
+                servers_of.setdefault(asset_id, []).append((app_id, name))
+            cursor.execute(
+                "SELECT source_id, target_id FROM inventory_applicationdependency"
+                " WHERE engagement_id = %s AND direction = %s AND kind = 'network'",
+                [engagement.pk, DependencyDirection.OUTBOUND],
+            )
+            derived = set(cursor.fetchall())
+    pairs = {
+        (source, target)
+        for source_id, target_id in connected
+        for source in servers_of.get(source_id, ())
+        for target in servers_of.get(target_id, ())
+        if source[0] != target[0]
+    }
+    rows = [
+        {"source": s[1], "target": t[1], "kind": "network"}
+        for s, t in sorted(pairs, key=lambda pair: (pair[0][1], pair[1][1]))
+        if (s[0], t[0]) not in derived
+    ]
     deps = inventory.application_dependencies_bulk_write(engagement=engagement, rows=rows, source_format="connections")
-    counts = {"dependency_connections": created, "application_dependencies_from_connections": deps.written}
+    written = deps.written + len(pairs) - len(rows)
+    counts = {"dependency_connections": created, "application_dependencies_from_connections": written}
     data_import.status = ImportStatus.COMPLETED
     data_import.finished_at = timezone.now()
     data_import.counts = {**data_import.counts, **counts}
     data_import.save(update_fields=["status", "finished_at", "counts", "updated_at"])
     return {
-        "summary": f"{created:,} asset connections from dependency columns; {deps.written:,} application "
+        "summary": f"{created:,} asset connections from dependency columns; {written:,} application "
         "dependencies from connections",
         "counts": counts,
     }
