@@ -573,13 +573,19 @@ def _match_natural_keys(cursor: Any, engagement_id: int) -> None:
 def _update_matched(
     cursor: Any, columns: list[str], source_import_id: int | None, source_format: str, user_id: int | None
 ) -> None:
-    assignments = []
-    for name in columns:
+    """Update the assets the staged rows matched: known values win, custom attributes merge; the quality score and
+    the search text from the new values in the same statement (a second UPDATE wrote every row and its 17 index
+    entries again)."""
+
+    def updated(name: str) -> str:
         if name == "custom_attributes":
-            assignments.append("custom_attributes = a.custom_attributes || COALESCE(t.custom_attributes, '{}'::jsonb)")
-        else:
-            assignments.append(f"{name} = COALESCE(t.{name}, a.{name})")
+            return "a.custom_attributes || COALESCE(t.custom_attributes, '{}'::jsonb)"
+        return f"COALESCE(t.{name}, a.{name})" if name in columns else f"a.{name}"
+
+    assignments = [f"{name} = {updated(name)}" for name in columns]
     assignments += [
+        f"quality_score = {quality_score_sql(updated)}",
+        f"search_text = {search_text_sql(updated)}",
         "source_import_id = COALESCE(%s, a.source_import_id)",
         "source_format = CASE WHEN %s <> '' THEN %s ELSE a.source_format END",
         "updated_by_id = %s",
@@ -591,10 +597,6 @@ def _update_matched(
         " SELECT DISTINCT ON (asset_id) * FROM inventory_asset_staging WHERE asset_id IS NOT NULL"
         " ORDER BY asset_id, n DESC) t WHERE a.id = t.asset_id",
         [source_import_id, source_format, source_format, user_id],
-    )
-    cursor.execute(
-        f"UPDATE inventory_asset SET quality_score = {quality_score_sql()}, search_text = {search_text_sql()}"
-        " WHERE id IN (SELECT asset_id FROM inventory_asset_staging WHERE asset_id IS NOT NULL)"
     )
 
 

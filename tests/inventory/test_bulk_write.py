@@ -160,3 +160,16 @@ def test_list_values_with_quotes_backslashes_braces_and_null_come_back_as_writte
     asset = Asset.objects.get(pk=result.asset_ids[0])
     assert asset.tags == tags
     assert asset.application == ['Billing \\ "North"']
+
+
+def test_an_update_recomputes_the_quality_score_and_search_text_from_the_merged_values(
+    engagement: Engagement,
+) -> None:
+    first = write(engagement, [server("db01", ip_address=["10.0.0.2"])])
+    before = Asset.objects.get(pk=first.asset_ids[0])
+    second = write(engagement, [server("db01", os_name="Ubuntu 22.04", cpu_cores=8, application=["Ledger"])])
+    assert second.updated == 1 and second.asset_ids == first.asset_ids
+    after = Asset.objects.get(pk=first.asset_ids[0])
+    assert after.quality_score == before.quality_score + 30  # OS, cores and application now known
+    # The IP it had stays searchable beside the new OS and application.
+    assert all(word in after.search_text for word in ("db01", "10.0.0.2", "ubuntu 22.04", "ledger"))
