@@ -46,6 +46,7 @@ from imports.engine.readers import (
     read_table,
 )
 from imports.engine.rvtools import rvtools_enrichment
+from migration_platform import pgcopy
 from tenants.db import current_schema
 
 from .models import (
@@ -86,27 +87,12 @@ def _nothing(done: int, total: int, message: str) -> None:
     return None
 
 
-def _json_bytes(value: Any) -> bytes:
-    """JSON as UTF-8 bytes: orjson (several times faster over 100,000 rows), the standard module for what orjson
-    refuses (a lone surrogate, an integer over 64 bits), escaped to ASCII."""
-    try:
-        return orjson.dumps(value)
-    except TypeError:  # orjson.JSONEncodeError
-        return json.dumps(value).encode()
-
-
 def _json_line(value: Any) -> bytes:
-    """_json_bytes and a new line."""
+    """pgcopy.json_bytes and a new line."""
     try:
         return orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE)
     except TypeError:  # orjson.JSONEncodeError
         return json.dumps(value).encode() + b"\n"
-
-
-def _copy_text(text: str) -> str:
-    """A value for COPY's text format: JSON from _json_bytes holds no raw tab, new line or return (it escapes
-    them), so doubling the backslashes is all the escaping it needs."""
-    return text.replace("\\", "\\\\")
 
 
 def _bulk_phase(run: Callable[P, R]) -> Callable[P, R]:
@@ -372,10 +358,8 @@ def raw_rows_store(*, data_import: DataImport, progress: Progress = _nothing) ->
             lines: list[str] = []
             with cursor.copy(sql) as copy:
                 for row_number, cells in _file_rows(table):
-                    text = _json_bytes(cells[:width] if len(cells) > width else cells).decode()
-                    if "\\u0000" in text:  # PostgreSQL's JSON cannot hold NUL characters
-                        text = text.replace("\\u0000", "")
-                    lines.append(f"{prefix}{int(row_number)}\t{_copy_text(text)}{suffix}")
+                    text = pgcopy.json_text(cells[:width] if len(cells) > width else cells)
+                    lines.append(f"{prefix}{int(row_number)}\t{text}{suffix}")
                     stored += 1
                     if stored % COPY_BATCH == 0:
                         copy.write("".join(lines))
@@ -915,7 +899,7 @@ def _batches(items: Iterator[T], size: int) -> Iterator[list[T]]:
 
 
 def _issues_json(issues: Sequence[Issue]) -> str:
-    return _json_bytes([{"column": column, "message": message} for column, message in issues]).decode()
+    return pgcopy.json_bytes([{"column": column, "message": message} for column, message in issues]).decode()
 
 
 def _issues_write(*, data_import: DataImport, rows: list[tuple[int, str, str, str]]) -> None:
@@ -1342,8 +1326,7 @@ def assets_classify(*, data_import: DataImport, progress: Progress = _nothing) -
     with connection.cursor() as cursor:
         sql = f"COPY {AssetRole._meta.db_table} (data_import_id, asset_id, role, source, reason) FROM STDIN"
         with cursor.copy(sql) as copy:
-            for role in roles:
-                copy.write_row(role)
+            copy.write("".join(f"{pgcopy.line(role)}\n" for role in roles).encode())
     classified = sum(found.values())
     summary = f"Classified {classified:,} of {total:,} assets by rules" + (
         ": " + ", ".join(f"{n:,} {role.replace('_', ' ')}" for role, n in sorted(found.items())) if found else ""

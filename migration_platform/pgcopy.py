@@ -28,9 +28,23 @@ def json_bytes(value: Any) -> bytes:
 
 
 def json_text(value: Any) -> str:
-    """`value` as JSON for a json or jsonb column: JSON holds no raw tab, new line or return (it escapes them), so
-    doubling the backslashes is all the escaping it needs."""
-    return json_bytes(value).decode().replace("\\", "\\\\")
+    """`value` as JSON for a jsonb column. PostgreSQL's jsonb cannot hold a NUL character: any in a text of `value`
+    is dropped. JSON holds no raw tab, new line or return (it escapes them), so doubling the backslashes is all the
+    escaping COPY needs."""
+    text = json_bytes(value).decode()
+    if "\\u0000" in text:  # a NUL, or a text that reads backslash-u0000: only the first is dropped
+        text = json_bytes(_without_nul(value)).decode()
+    return text.replace("\\", "\\\\")
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list | tuple):
+        return [_without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    return value
 
 
 def text(value: str) -> str:

@@ -38,3 +38,14 @@ def test_every_kind_of_value_comes_back_as_it_was_written() -> None:
         # Django reads jsonb as its text (its JSONField parses it).
         back = [[t, a, None if j is None else json.loads(j), b, f, i] for t, a, j, b, f, i in cursor.fetchall()]
     assert back == ROWS
+
+
+@pytest.mark.usefixtures("db")
+def test_jsonb_drops_a_nul_character_and_keeps_a_text_that_reads_backslash_u0000() -> None:
+    value = ["nul\x00here", "C:\\u0000dir", {"k\x00": "v"}]
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE copied (j jsonb)")
+        with cursor.copy("COPY copied (j) FROM STDIN") as copy:
+            copy.write(f"{pgcopy.json_text(value)}\n".encode())
+        cursor.execute("SELECT j FROM copied")
+        assert json.loads(cursor.fetchone()[0]) == ["nulhere", "C:\\u0000dir", {"k": "v"}]
