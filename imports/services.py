@@ -1341,14 +1341,13 @@ def dependencies_analyse(*, data_import: DataImport) -> dict[str, Any]:
     """Asset dependency names become connections; connections between servers of different applications become
     application dependencies."""
     from inventory import services as inventory
-    from inventory.models import Asset, DependencyDirection
+    from inventory.models import DependencyDirection
 
     engagement = data_import.engagement
     kind = import_kind(data_import)
     created = 0
     if kind == "assets":
-        ids = list(Asset.objects.filter(source_import_id=data_import.pk).order_by().values_list("pk", flat=True))
-        created = inventory.asset_dependencies_link(engagement=engagement, asset_ids=ids)
+        created = inventory.asset_dependencies_link(engagement=engagement, source_import_id=data_import.pk)
     # The pairs of applications are made here from reads of one table each (the engagement's connections, its live
     # applications' servers, the dependencies already derived), not by a join: planned on the statistics of before
     # the import (the new rows' engagement taken for nearly empty), such a join can read a whole table once per

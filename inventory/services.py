@@ -758,13 +758,26 @@ def _assets_resolve(*, engagement_id: int, refs: Iterable[str]) -> dict[str, int
         return {ref: int(asset_id) for ref, asset_id in cursor.fetchall()}
 
 
-def asset_dependencies_link(*, engagement: Engagement, asset_ids: Sequence[int] | None = None) -> int:
-    """Turn the names in assets' `dependencies` into connections (no port); returns the connections created."""
+def asset_dependencies_link(
+    *, engagement: Engagement, asset_ids: Sequence[int] | None = None, source_import_id: int | None = None
+) -> int:
+    """Turn the names in assets' `dependencies` into connections (no port); returns the connections created.
+
+    Of the engagement's live assets, those of `asset_ids`, or those an import wrote (`source_import_id`: no list of
+    its 100,000 ids to send), or all."""
+    params: list[Any]
+    scope, params = "", [engagement.pk]
+    if asset_ids is not None:
+        scope = " AND id = ANY(%s)"
+        params.append(list(asset_ids))
+    elif source_import_id is not None:
+        scope = " AND source_import_id = %s"
+        params.append(source_import_id)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT id, dependencies FROM inventory_asset WHERE engagement_id = %s AND deleted_at IS NULL"
-            " AND cardinality(dependencies) > 0" + (" AND id = ANY(%s)" if asset_ids is not None else ""),
-            [engagement.pk] + ([list(asset_ids)] if asset_ids is not None else []),
+            " AND cardinality(dependencies) > 0" + scope,
+            params,
         )
         pairs = [(int(asset_id), list(refs)) for asset_id, refs in cursor.fetchall()]
     if not pairs:
