@@ -1,10 +1,12 @@
-"""Template helpers for tables: links that keep the current filters while changing one parameter."""
+"""Template helpers for tables: links that keep the current filters while changing one parameter, sortable
+headers, and the card that holds a list page's table."""
 
 from __future__ import annotations
 
 from django import template
 from django.forms import BoundField
 from django.http import QueryDict
+from django.template.base import FilterExpression, Parser, Token, token_kwargs
 from django.utils.html import format_html
 
 register = template.Library()
@@ -53,3 +55,56 @@ def bootstrap(field: BoundField) -> str:
     css = WIDGET_CLASSES.get(kind, "form-control") + (" is-invalid" if field.errors else "")
     attrs: dict[str, str | bool] = {"class": css}
     return field.as_widget(attrs=attrs)
+
+
+@register.tag
+def table_card(parser: Parser, token: Token) -> TableCardNode:
+    """The body of a list page's table card, drawn by includes/table_card.html: the table with its header cells
+    and rows, then the pagination; or, when there is nothing to list, the empty state.
+
+        {% table_card icon="hdd-stack" no_match="No asset matches these filters." title="No assets yet" %}
+          <th>…</th>…            the header cells
+        {% rows %}
+          {% for … %}<tr>…</tr>{% endfor %}
+        {% empty %}
+          <p>…</p>               what the empty state says under its title when no filter is set
+        {% endtable_card %}
+
+    Options: `items` (what is listed; the page's rows by default), `filtered` (a filter is set: the empty state
+    says that nothing matches; the context's `filtered` by default), `table_class` and `table_testid`.
+    """
+    options = token_kwargs(token.split_contents()[1:], parser)
+    head = parser.parse(("rows",))
+    parser.delete_first_token()
+    rows = parser.parse(("empty",))
+    parser.delete_first_token()
+    empty = parser.parse(("endtable_card",))
+    parser.delete_first_token()
+    return TableCardNode(options, head=head, rows=rows, empty=empty)
+
+
+class TableCardNode(template.Node):
+    def __init__(
+        self,
+        options: dict[str, FilterExpression],
+        *,
+        head: template.NodeList,
+        rows: template.NodeList,
+        empty: template.NodeList,
+    ) -> None:
+        self.options, self.head, self.rows, self.empty = options, head, rows, empty
+
+    def render(self, context: template.Context) -> str:
+        values = {name: value.resolve(context) for name, value in self.options.items()}
+        if "items" not in values:
+            page = context.get("page")
+            values["items"] = page.object_list if page is not None else []
+        values.setdefault("filtered", context.get("filtered", False))
+        # Only the slots the card shows are rendered: the rows when there are some, else the empty state.
+        if values["items"]:
+            values["head"], values["rows"] = self.head.render(context), self.rows.render(context)
+        else:
+            values["empty"] = self.empty.render(context)
+        card = context.template.engine.get_template("includes/table_card.html")  # type: ignore[union-attr]
+        with context.push(**values):
+            return card.render(context)
