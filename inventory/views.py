@@ -182,17 +182,21 @@ def asset_field_view(request: HttpRequest, engagement_pk: int, pk: int, name: st
     )
 
 
+def _delete_or_restore(request: HttpRequest, record: Asset | Application, label: str) -> HttpResponse:
+    """Delete the asset or application (softly), or restore it when the form says `restore`, and say so."""
+    restore = bool(request.POST.get("restore"))
+    services.record_deleted_set(record=record, deleted=not restore, user=request.user)  # type: ignore[arg-type]
+    if restore:
+        messages.success(request, f"{label} “{record.name}” restored.")
+    else:
+        messages.success(request, f"{label} “{record.name}” deleted. It can be restored from this page.")
+    return redirect(record)
+
+
 @require_POST
 @role_required(Role.ANALYST)
 def asset_delete_view(request: HttpRequest, engagement_pk: int, pk: int) -> HttpResponse:
-    asset = _asset(_engagement(engagement_pk), pk)
-    if request.POST.get("restore"):
-        services.asset_restore(asset=asset, user=request.user)  # type: ignore[arg-type]
-        messages.success(request, f"Asset “{asset.name}” restored.")
-    else:
-        services.asset_delete(asset=asset, user=request.user)  # type: ignore[arg-type]
-        messages.success(request, f"Asset “{asset.name}” deleted. It can be restored from this page.")
-    return redirect(asset)
+    return _delete_or_restore(request, _asset(_engagement(engagement_pk), pk), "Asset")
 
 
 # ------------------------------------------------------------------------------------------- applications
@@ -249,14 +253,7 @@ def application_field_view(request: HttpRequest, engagement_pk: int, pk: int, na
 @require_POST
 @role_required(Role.ANALYST)
 def application_delete_view(request: HttpRequest, engagement_pk: int, pk: int) -> HttpResponse:
-    application = _application(_engagement(engagement_pk), pk)
-    if request.POST.get("restore"):
-        services.application_restore(application=application, user=request.user)  # type: ignore[arg-type]
-        messages.success(request, f"Application “{application.name}” restored.")
-    else:
-        services.application_delete(application=application, user=request.user)  # type: ignore[arg-type]
-        messages.success(request, f"Application “{application.name}” deleted. It can be restored from this page.")
-    return redirect(application)
+    return _delete_or_restore(request, _application(_engagement(engagement_pk), pk), "Application")
 
 
 @role_required(Role.VIEWER)

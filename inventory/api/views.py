@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -29,6 +30,7 @@ from .serializers import (
 )
 
 ENGAGEMENT = OpenApiParameter("engagement", int, description="the engagement's id (required for lists)")
+Link = TypeVar("Link", ApplicationDependency, AssetConnection)
 EXPORT_PARAMETERS = [
     ENGAGEMENT,
     OpenApiParameter("format", str, enum=["json", "csv", "xlsx"], description="default json"),
@@ -74,23 +76,33 @@ def _engagement(request: Request) -> Engagement:
 class SoftDeleteMixin:
     """DELETE marks the row deleted; POST …/restore/ brings it back. Analysts and above."""
 
-    delete_service: Any
-    restore_service: Any
-    object_keyword: str
-
     def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
-        type(self).delete_service(**{self.object_keyword: self.get_object(), "user": request.user})  # type: ignore[attr-defined]
+        record = self.get_object()  # type: ignore[attr-defined]
+        services.record_deleted_set(record=record, deleted=True, user=request.user)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @action(detail=True, methods=["post"])
     def restore(self, request: Request, pk: str | None = None) -> Response:
-        obj = type(self).restore_service(**{self.object_keyword: self.get_object(), "user": request.user})  # type: ignore[attr-defined]
-        return Response(self.get_serializer(obj).data)  # type: ignore[attr-defined]
+        record = self.get_object()  # type: ignore[attr-defined]
+        services.record_deleted_set(record=record, deleted=False, user=request.user)  # type: ignore[arg-type]
+        return Response(self.get_serializer(record).data)  # type: ignore[attr-defined]
+
+
+class ExportMixin:
+    """GET …/export/?engagement=<id>&format=json|csv|xlsx: the engagement's rows of this kind as a file."""
+
+    export_kind: str
+
+    @extend_schema(parameters=EXPORT_PARAMETERS, responses={(200, "application/octet-stream"): bytes})
+    @action(detail=False, methods=["get"], content_negotiation_class=ExportNegotiation)
+    def export(self, request: Request) -> HttpResponseBase:
+        return _export(request, self.export_kind)
 
 
 @extend_schema(parameters=[ENGAGEMENT])
 class AssetViewSet(
     SoftDeleteMixin,
+    ExportMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -103,9 +115,7 @@ class AssetViewSet(
     serializer_class = AssetSerializer
     pagination_class = CappedPageNumberPagination
     http_method_names = ["get", "patch", "delete", "post", "head", "options"]
-    delete_service = staticmethod(services.asset_delete)
-    restore_service = staticmethod(services.asset_restore)
-    object_keyword = "asset"
+    export_kind = "assets"
 
     def get_queryset(self) -> QuerySet[Asset]:
         if self.action == "list":
@@ -133,15 +143,11 @@ class AssetViewSet(
             raise as_drf_error(error) from error
         return Response(AssetSerializer(Asset.objects.prefetch_related("applications").get(pk=asset.pk)).data)
 
-    @extend_schema(parameters=EXPORT_PARAMETERS, responses={(200, "application/octet-stream"): bytes})
-    @action(detail=False, methods=["get"], content_negotiation_class=ExportNegotiation)
-    def export(self, request: Request) -> HttpResponseBase:
-        return _export(request, "assets")
-
 
 @extend_schema(parameters=[ENGAGEMENT])
 class ApplicationViewSet(
     SoftDeleteMixin,
+    ExportMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -153,9 +159,7 @@ class ApplicationViewSet(
 
     serializer_class = ApplicationSerializer
     http_method_names = ["get", "patch", "delete", "post", "head", "options"]
-    delete_service = staticmethod(services.application_delete)
-    restore_service = staticmethod(services.application_restore)
-    object_keyword = "application"
+    export_kind = "applications"
 
     def get_queryset(self) -> QuerySet[Application]:
         if self.action == "list":
@@ -190,29 +194,24 @@ class ApplicationViewSet(
     def graph(self, request: Request, pk: str | None = None) -> Response:
         return Response(selectors.application_graph(application=self.get_object()))
 
-    @extend_schema(parameters=EXPORT_PARAMETERS, responses={(200, "application/octet-stream"): bytes})
-    @action(detail=False, methods=["get"], content_negotiation_class=ExportNegotiation)
-    def export(self, request: Request) -> HttpResponseBase:
-        return _export(request, "applications")
+
+def _links(view: viewsets.GenericViewSet, select: Callable[..., QuerySet[Link]], end: str) -> QuerySet[Link]:  # type: ignore[type-arg]
+    """Links between two rows, by `select`: a list is an engagement's (`?engagement=<id>`), kept to the links
+    with one row at either end when `?<end>=<id>` names it; one link is found among all."""
+    if view.action == "list":
+        return select(engagement=_engagement(view.request), **{f"{end}_id": _int(view.request, end)})
+    return select()
 
 
 @extend_schema(parameters=[ENGAGEMENT, OpenApiParameter("application", int)])
-class DependencyViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class DependencyViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     """Dependencies between applications of an engagement (`?engagement=<id>`, `?application=<id>` either end)."""
 
     serializer_class = DependencySerializer
+    export_kind = "dependencies"
 
     def get_queryset(self) -> QuerySet[ApplicationDependency]:
-        if self.action == "list":
-            return selectors.dependency_list(
-                engagement=_engagement(self.request), application_id=_int(self.request, "application")
-            )
-        return selectors.dependency_list()
-
-    @extend_schema(parameters=EXPORT_PARAMETERS, responses={(200, "application/octet-stream"): bytes})
-    @action(detail=False, methods=["get"], content_negotiation_class=ExportNegotiation)
-    def export(self, request: Request) -> HttpResponseBase:
-        return _export(request, "dependencies")
+        return _links(self, selectors.dependency_list, "application")
 
 
 @extend_schema(parameters=[ENGAGEMENT, OpenApiParameter("asset", int)])
@@ -222,6 +221,4 @@ class ConnectionViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg
     serializer_class = ConnectionSerializer
 
     def get_queryset(self) -> QuerySet[AssetConnection]:
-        if self.action == "list":
-            return selectors.connection_list(engagement=_engagement(self.request), asset_id=_int(self.request, "asset"))
-        return selectors.connection_list()
+        return _links(self, selectors.connection_list, "asset")
