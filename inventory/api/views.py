@@ -73,21 +73,6 @@ def _engagement(request: Request) -> Engagement:
     return get_object_or_404(Engagement, pk=engagement_id)
 
 
-class SoftDeleteMixin:
-    """DELETE marks the row deleted; POST …/restore/ brings it back. Analysts and above."""
-
-    def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
-        record = self.get_object()  # type: ignore[attr-defined]
-        services.record_deleted_set(record=record, deleted=True, user=request.user)  # type: ignore[arg-type]
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-    @action(detail=True, methods=["post"])
-    def restore(self, request: Request, pk: str | None = None) -> Response:
-        record = self.get_object()  # type: ignore[attr-defined]
-        services.record_deleted_set(record=record, deleted=False, user=request.user)  # type: ignore[arg-type]
-        return Response(self.get_serializer(record).data)  # type: ignore[attr-defined]
-
-
 class ExportMixin:
     """GET …/export/?engagement=<id>&format=json|csv|xlsx: the engagement's rows of this kind as a file."""
 
@@ -99,9 +84,10 @@ class ExportMixin:
         return _export(request, self.export_kind)
 
 
-@extend_schema(parameters=[ENGAGEMENT])
-class AssetViewSet(
-    SoftDeleteMixin,
+# An engagement's assets or applications (a comment, not a docstring, which the API schema would show): list,
+# read, PATCH canonical fields (through `edit`, a service), DELETE marks the row deleted and POST …/restore/
+# brings it back (analysts and above), export.
+class RecordViewSet(
     ExportMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -109,12 +95,39 @@ class AssetViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,  # type: ignore[type-arg]
 ):
+    http_method_names = ["get", "patch", "delete", "post", "head", "options"]
+
+    def edit(self, record: Any, changes: dict[str, Any], user: Any) -> None:
+        raise NotImplementedError
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        record = self.get_object()
+        if not isinstance(request.data, dict):
+            raise drf_serializers.ValidationError({"detail": "Send an object of canonical fields."})
+        try:
+            self.edit(record, dict(request.data), request.user)
+        except ValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
+
+    def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
+        services.record_deleted_set(record=self.get_object(), deleted=True, user=request.user)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(detail=True, methods=["post"])
+    def restore(self, request: Request, pk: str | None = None) -> Response:
+        record = self.get_object()
+        services.record_deleted_set(record=record, deleted=False, user=request.user)  # type: ignore[arg-type]
+        return Response(self.get_serializer(record).data)
+
+
+@extend_schema(parameters=[ENGAGEMENT])
+class AssetViewSet(RecordViewSet):
     """Assets of an engagement: `?engagement=<id>` with the table's filters (search, asset_type, environment,
     os_family, application, quality_min, quality_max, deleted, ordering). PATCH edits canonical fields."""
 
     serializer_class = AssetSerializer
     pagination_class = CappedPageNumberPagination
-    http_method_names = ["get", "patch", "delete", "post", "head", "options"]
     export_kind = "assets"
 
     def get_queryset(self) -> QuerySet[Asset]:
@@ -133,32 +146,16 @@ class AssetViewSet(
             )
         return Asset.objects.prefetch_related("applications")
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        asset = self.get_object()
-        if not isinstance(request.data, dict):
-            raise drf_serializers.ValidationError({"detail": "Send an object of canonical fields."})
-        try:
-            asset = services.asset_update(asset=asset, changes=dict(request.data), user=request.user)  # type: ignore[arg-type]
-        except ValidationError as error:
-            raise as_drf_error(error) from error
-        return Response(AssetSerializer(Asset.objects.prefetch_related("applications").get(pk=asset.pk)).data)
+    def edit(self, record: Asset, changes: dict[str, Any], user: Any) -> None:
+        services.asset_update(asset=record, changes=changes, user=user)
 
 
 @extend_schema(parameters=[ENGAGEMENT])
-class ApplicationViewSet(
-    SoftDeleteMixin,
-    ExportMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,  # type: ignore[type-arg]
-):
+class ApplicationViewSet(RecordViewSet):
     """Applications of an engagement (`?engagement=<id>`, search, app_type, business_criticality, lifecycle,
     deleted, ordering). PATCH edits canonical fields."""
 
     serializer_class = ApplicationSerializer
-    http_method_names = ["get", "patch", "delete", "post", "head", "options"]
     export_kind = "applications"
 
     def get_queryset(self) -> QuerySet[Application]:
@@ -175,19 +172,8 @@ class ApplicationViewSet(
             return with_server_ids(queryset)
         return with_server_ids(Application.objects.all())
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        application = self.get_object()
-        if not isinstance(request.data, dict):
-            raise drf_serializers.ValidationError({"detail": "Send an object of canonical fields."})
-        try:
-            application = services.application_update(
-                application=application,
-                changes=dict(request.data),
-                user=request.user,  # type: ignore[arg-type]
-            )
-        except ValidationError as error:
-            raise as_drf_error(error) from error
-        return Response(ApplicationSerializer(application).data)
+    def edit(self, record: Application, changes: dict[str, Any], user: Any) -> None:
+        services.application_update(application=record, changes=changes, user=user)
 
     @extend_schema(responses={200: dict})
     @action(detail=True, methods=["get"])
