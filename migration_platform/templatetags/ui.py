@@ -34,7 +34,7 @@ def sort_header(query: QueryDict, field: str, label: str, current: str) -> str:
     icon = "" if not active else ("bi-sort-down" if descending else "bi-sort-up")
     return format_html(
         '<a class="sort-link text-reset text-decoration-none" href="?{}" hx-get="?{}" hx-target="closest .htmx-table"'
-        ' hx-push-url="true" data-sort="{}">{} <i class="bi {}"></i></a>',
+        ' hx-swap="outerHTML" hx-push-url="true" data-sort="{}">{} <i class="bi {}"></i></a>',
         params.urlencode(),
         params.urlencode(),
         field,
