@@ -1,7 +1,9 @@
-"""Template helpers for tables: links that keep the current filters while changing one parameter, sortable
-headers, and the card that holds a list page's table."""
+"""Template helpers for list pages: links that keep the current filters while changing one parameter, sortable
+headers, the filter form and the card that holds the table."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import template
 from django.forms import BoundField
@@ -105,6 +107,40 @@ class TableCardNode(template.Node):
             values["head"], values["rows"] = self.head.render(context), self.rows.render(context)
         else:
             values["empty"] = self.empty.render(context)
-        card = context.template.engine.get_template("includes/table_card.html")  # type: ignore[union-attr]
-        with context.push(**values):
-            return card.render(context)
+        return _render_include("includes/table_card.html", context, values)
+
+
+@register.tag
+def filter_bar(parser: Parser, token: Token) -> FilterBarNode:
+    """A list page's filter form, drawn by includes/filter_bar.html: a change (or typing in the search box, after
+    a pause) fetches the page's table again with the filters and puts it in place of `table` (its id). The form
+    keeps the current sort.
+
+        {% filter_bar table="#asset-table" search="Name, host, IP" button="col-md-2" %}
+          <div class="col-md-2">…a filter field…</div>
+        {% endfilter_bar %}
+
+    Options: `search` (the search box's placeholder; no search box without it), `search_col` (its column,
+    col-md-4 by default), `button` (the Filter button's column; no button without it).
+    """
+    options = token_kwargs(token.split_contents()[1:], parser)
+    fields = parser.parse(("endfilter_bar",))
+    parser.delete_first_token()
+    return FilterBarNode(options, fields=fields)
+
+
+class FilterBarNode(template.Node):
+    def __init__(self, options: dict[str, FilterExpression], *, fields: template.NodeList) -> None:
+        self.options, self.fields = options, fields
+
+    def render(self, context: template.Context) -> str:
+        values = {name: value.resolve(context) for name, value in self.options.items()}
+        values["fields"] = self.fields.render(context)
+        return _render_include("includes/filter_bar.html", context, values)
+
+
+def _render_include(name: str, context: template.Context, values: dict[str, Any]) -> str:
+    """Render the template `name` as {% include %} would, with `values` added to the context."""
+    included = context.template.engine.get_template(name)  # type: ignore[union-attr]
+    with context.push(**values):
+        return included.render(context)
