@@ -61,10 +61,11 @@ def bootstrap(field: BoundField) -> str:
 
 @register.tag
 def table_card(parser: Parser, token: Token) -> TableCardNode:
-    """The body of a list page's table card, drawn by includes/table_card.html: the table with its header cells
-    and rows, then the pagination; or, when there is nothing to list, the empty state.
+    """A list page's table card, drawn by includes/table_card.html: the table with its header cells and rows,
+    then the pagination; or, when there is nothing to list, the empty state. The card is what the filter form and
+    the sortable headers fetch again and replace (its `id`, its class htmx-table).
 
-        {% table_card icon="hdd-stack" no_match="No asset matches these filters." title="No assets yet" %}
+        {% table_card id="asset-table" icon="hdd-stack" no_match="No asset matches." title="No assets yet" %}
           <th>…</th>…            the header cells
         {% rows %}
           {% for … %}<tr>…</tr>{% endfor %}
@@ -73,7 +74,8 @@ def table_card(parser: Parser, token: Token) -> TableCardNode:
         {% endtable_card %}
 
     Options: `items` (what is listed; the page's rows by default), `filtered` (a filter is set: the empty state
-    says that nothing matches; the context's `filtered` by default), `table_class` and `table_testid`.
+    says that nothing matches; the context's `filtered` by default), `poll` (the rows are still changing: the
+    card fetches itself again every 2 s), `testid` (the card's), `table_class` and `table_testid`.
     """
     options = token_kwargs(token.split_contents()[1:], parser)
     head = parser.parse(("rows",))
