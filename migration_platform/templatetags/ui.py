@@ -45,6 +45,18 @@ def sort_header(query: QueryDict, field: str, label: str, current: str) -> str:
     )
 
 
+@register.simple_tag
+def filter_field(field: BoundField, label: str, column: str) -> str:
+    """One field of a filter bar: its label over its widget (styled by `bootstrap`), in the grid column `column`."""
+    return format_html(
+        '<div class="{}"><label class="form-label small mb-0" for="{}">{}</label>{}</div>',
+        column,
+        field.id_for_label,
+        label,
+        bootstrap(field),
+    )
+
+
 WIDGET_CLASSES = {"checkbox": "form-check-input", "select": "form-select", "range": "form-range"}
 
 
