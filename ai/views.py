@@ -27,6 +27,7 @@ def ai_usage_view(request: HttpRequest, pk: int) -> HttpResponse:
         "page": paginate(request, calls),
         "sort": sort,
         "query": request.GET.copy(),
+        "filtered": bool(data.get("outcome")),
         "totals": selectors.llm_call_totals(calls=selectors.llm_call_list(engagement_id=engagement.pk)),
         "ai_mode": selectors.ai_mode(),
     }

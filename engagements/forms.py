@@ -2,35 +2,19 @@ from __future__ import annotations
 
 from django import forms
 
-from .models import Engagement
+from .models import EDITABLE_FIELDS, GOAL_FIELDS, Engagement
 from .selectors import engagement_name_taken, name_taken_message
 
 
 class EngagementForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Engagement
-        fields = [
-            "name",
-            "description",
-            "target_cloud",
-            "region",
-            "currency",
-            "status",
-            "start_date",
-            "target_date",
-            "goal_speed",
-            "goal_cost",
-            "goal_modernisation",
-            "goal_operations",
-        ]
+        fields = EDITABLE_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "target_date": forms.DateInput(attrs={"type": "date"}),
-            "goal_speed": forms.NumberInput(attrs={"type": "range", "min": 1, "max": 5}),
-            "goal_cost": forms.NumberInput(attrs={"type": "range", "min": 1, "max": 5}),
-            "goal_modernisation": forms.NumberInput(attrs={"type": "range", "min": 1, "max": 5}),
-            "goal_operations": forms.NumberInput(attrs={"type": "range", "min": 1, "max": 5}),
+            **{name: forms.NumberInput(attrs={"type": "range", "min": 1, "max": 5}) for name in GOAL_FIELDS},
         }
         help_texts = {"region": "Leave empty for the cloud's default region."}
 

@@ -31,6 +31,21 @@ def goal_field(label: str) -> models.PositiveSmallIntegerField:  # type: ignore[
     )
 
 
+GOAL_FIELDS = ("goal_speed", "goal_cost", "goal_modernisation", "goal_operations")
+# The fields people set (the form, the API and the services take these and no other).
+EDITABLE_FIELDS = (
+    "name",
+    "description",
+    "target_cloud",
+    "region",
+    "currency",
+    "status",
+    "start_date",
+    "target_date",
+    *GOAL_FIELDS,
+)
+
+
 class Engagement(models.Model):
     """One migration project of a client; the hub that imports, flows and assessments hang from."""
 

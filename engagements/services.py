@@ -11,23 +11,8 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .models import DEFAULT_REGION, Engagement, TargetCloud
+from .models import DEFAULT_REGION, EDITABLE_FIELDS, Engagement, TargetCloud
 from .selectors import engagement_name_taken, name_taken_message
-
-EDITABLE_FIELDS = (
-    "name",
-    "description",
-    "target_cloud",
-    "region",
-    "currency",
-    "status",
-    "start_date",
-    "target_date",
-    "goal_speed",
-    "goal_cost",
-    "goal_modernisation",
-    "goal_operations",
-)
 
 
 def _check(engagement: Engagement) -> None:

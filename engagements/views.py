@@ -34,7 +34,13 @@ def engagement_list_view(request: HttpRequest) -> HttpResponse:
         archived=bool(data.get("archived")), search=data.get("q", ""), status=data.get("status", ""), sort=sort
     )
     page = paginate(request, engagements)
-    context = {"filters": filters, "page": page, "sort": sort, "query": request.GET.copy()}
+    context = {
+        "filters": filters,
+        "page": page,
+        "sort": sort,
+        "query": request.GET.copy(),
+        "filtered": any(data.get(name) for name in ("q", "status", "archived")),
+    }
     template = "engagements/list.html#table" if request.htmx else "engagements/list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 

@@ -53,7 +53,13 @@ def flow_list_view(request: HttpRequest) -> HttpResponse:
     sort = data.get("sort") or "-created_at"
     flows = selectors.flow_list(flow_type=data.get("type", ""), status=data.get("status", ""), sort=sort)
     page = paginate(request, flows)
-    context = {"filters": filters, "page": page, "sort": sort, "query": request.GET.copy()}
+    context = {
+        "filters": filters,
+        "page": page,
+        "sort": sort,
+        "query": request.GET.copy(),
+        "filtered": any(data.get(name) for name in ("type", "status")),
+    }
     template = "flows/flow_list.html#table" if request.htmx else "flows/flow_list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 

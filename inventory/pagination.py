@@ -9,7 +9,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
-from migration_platform.pagination import PAGE_SIZES
+from migration_platform.pagination import paginate
 
 from .selectors import count_at_most, page_rows
 
@@ -38,10 +38,4 @@ class CappedCountPaginator(Paginator):
 
 
 def paginate_capped(request: HttpRequest, queryset: Any, default_size: int = 25) -> Page:  # type: ignore[type-arg]
-    try:
-        size = int(request.GET.get("per_page", default_size))
-    except ValueError:
-        size = default_size
-    if size not in PAGE_SIZES:
-        size = default_size
-    return CappedCountPaginator(queryset, size).get_page(request.GET.get("page"))
+    return paginate(request, queryset, default_size, paginator=CappedCountPaginator)

@@ -1180,19 +1180,23 @@ def asset_update(*, asset: Asset, changes: Mapping[str, Any], user: User | None)
     return asset
 
 
+def record_deleted_set(*, record: Asset | Application, deleted: bool, user: User | None) -> None:
+    """Delete an asset or an application (a soft delete: it keeps its row and can be restored) or restore it;
+    one already in that state stays as it was."""
+    if (record.deleted_at is not None) == deleted:
+        return
+    record.deleted_at = timezone.now() if deleted else None
+    record.updated_by = user
+    record.save(update_fields=["deleted_at", "updated_by", "updated_at"])
+
+
 def asset_delete(*, asset: Asset, user: User | None) -> Asset:
-    if asset.deleted_at is None:
-        asset.deleted_at = timezone.now()
-        asset.updated_by = user
-        asset.save(update_fields=["deleted_at", "updated_by", "updated_at"])
+    record_deleted_set(record=asset, deleted=True, user=user)
     return asset
 
 
 def asset_restore(*, asset: Asset, user: User | None) -> Asset:
-    if asset.deleted_at is not None:
-        asset.deleted_at = None
-        asset.updated_by = user
-        asset.save(update_fields=["deleted_at", "updated_by", "updated_at"])
+    record_deleted_set(record=asset, deleted=False, user=user)
     return asset
 
 
@@ -1221,18 +1225,12 @@ def application_update(*, application: Application, changes: Mapping[str, Any], 
 
 
 def application_delete(*, application: Application, user: User | None) -> Application:
-    if application.deleted_at is None:
-        application.deleted_at = timezone.now()
-        application.updated_by = user
-        application.save(update_fields=["deleted_at", "updated_by", "updated_at"])
+    record_deleted_set(record=application, deleted=True, user=user)
     return application
 
 
 def application_restore(*, application: Application, user: User | None) -> Application:
-    if application.deleted_at is not None:
-        application.deleted_at = None
-        application.updated_by = user
-        application.save(update_fields=["deleted_at", "updated_by", "updated_at"])
+    record_deleted_set(record=application, deleted=False, user=user)
     return application
 
 
@@ -1252,4 +1250,5 @@ __all__ = [
     "asset_update",
     "assets_bulk_write",
     "connections_bulk_write",
+    "record_deleted_set",
 ]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from html import escape
 from typing import IO, Any
 
@@ -109,15 +109,17 @@ def _with_urls(groups: list[tuple[str, list[dict[str, Any]]]], url_name: str, ob
     return groups
 
 
-def _field_view(
-    request: HttpRequest,
-    obj: Asset | Application,
-    name: str,
-    *,
-    kind: str,
-    update: Callable[[Any, dict[str, Any]], Any],
-) -> HttpResponse:
+def _record_update(request: HttpRequest, obj: Asset | Application, changes: dict[str, Any]) -> None:
+    user = request.user if request.user.is_authenticated else None
+    if isinstance(obj, Asset):
+        services.asset_update(asset=obj, changes=changes, user=user)  # type: ignore[arg-type]
+    else:
+        services.application_update(application=obj, changes=changes, user=user)  # type: ignore[arg-type]
+
+
+def _field_view(request: HttpRequest, obj: Asset | Application, name: str) -> HttpResponse:
     """One field of a detail page: shown, edited (GET ?edit=1) or saved (POST), as the `field` partial."""
+    kind = "asset" if isinstance(obj, Asset) else "application"
     fields = ASSET_FIELDS if kind == "asset" else APPLICATION_FIELDS
     if name not in fields:
         raise Http404("Not found")
@@ -135,7 +137,7 @@ def _field_view(
         form = FieldEditForm(request.POST, model_field=model_field, kind=canonical.type)
         if form.is_valid():
             try:
-                update(obj, {name: form.cleaned_data["value"]})
+                _record_update(request, obj, {name: form.cleaned_data["value"]})
             except ValidationError as error:
                 add_service_errors(form, _for_value(error, name))
             else:
@@ -171,28 +173,24 @@ def _for_value(error: ValidationError, name: str) -> ValidationError:
 
 @role_required(Role.VIEWER)
 def asset_field_view(request: HttpRequest, engagement_pk: int, pk: int, name: str) -> HttpResponse:
-    asset = _asset(_engagement(engagement_pk), pk)
-    user = request.user if request.user.is_authenticated else None
-    return _field_view(
-        request,
-        asset,
-        name,
-        kind="asset",
-        update=lambda obj, changes: services.asset_update(asset=obj, changes=changes, user=user),  # type: ignore[arg-type]
-    )
+    return _field_view(request, _asset(_engagement(engagement_pk), pk), name)
+
+
+def _delete_or_restore(request: HttpRequest, record: Asset | Application, label: str) -> HttpResponse:
+    """Delete the asset or application (softly), or restore it when the form says `restore`, and say so."""
+    restore = bool(request.POST.get("restore"))
+    services.record_deleted_set(record=record, deleted=not restore, user=request.user)  # type: ignore[arg-type]
+    if restore:
+        messages.success(request, f"{label} “{record.name}” restored.")
+    else:
+        messages.success(request, f"{label} “{record.name}” deleted. It can be restored from this page.")
+    return redirect(record)
 
 
 @require_POST
 @role_required(Role.ANALYST)
 def asset_delete_view(request: HttpRequest, engagement_pk: int, pk: int) -> HttpResponse:
-    asset = _asset(_engagement(engagement_pk), pk)
-    if request.POST.get("restore"):
-        services.asset_restore(asset=asset, user=request.user)  # type: ignore[arg-type]
-        messages.success(request, f"Asset “{asset.name}” restored.")
-    else:
-        services.asset_delete(asset=asset, user=request.user)  # type: ignore[arg-type]
-        messages.success(request, f"Asset “{asset.name}” deleted. It can be restored from this page.")
-    return redirect(asset)
+    return _delete_or_restore(request, _asset(_engagement(engagement_pk), pk), "Asset")
 
 
 # ------------------------------------------------------------------------------------------- applications
@@ -235,28 +233,13 @@ def application_detail_view(request: HttpRequest, engagement_pk: int, pk: int) -
 
 @role_required(Role.VIEWER)
 def application_field_view(request: HttpRequest, engagement_pk: int, pk: int, name: str) -> HttpResponse:
-    application = _application(_engagement(engagement_pk), pk)
-    user = request.user if request.user.is_authenticated else None
-    return _field_view(
-        request,
-        application,
-        name,
-        kind="application",
-        update=lambda obj, changes: services.application_update(application=obj, changes=changes, user=user),  # type: ignore[arg-type]
-    )
+    return _field_view(request, _application(_engagement(engagement_pk), pk), name)
 
 
 @require_POST
 @role_required(Role.ANALYST)
 def application_delete_view(request: HttpRequest, engagement_pk: int, pk: int) -> HttpResponse:
-    application = _application(_engagement(engagement_pk), pk)
-    if request.POST.get("restore"):
-        services.application_restore(application=application, user=request.user)  # type: ignore[arg-type]
-        messages.success(request, f"Application “{application.name}” restored.")
-    else:
-        services.application_delete(application=application, user=request.user)  # type: ignore[arg-type]
-        messages.success(request, f"Application “{application.name}” deleted. It can be restored from this page.")
-    return redirect(application)
+    return _delete_or_restore(request, _application(_engagement(engagement_pk), pk), "Application")
 
 
 @role_required(Role.VIEWER)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from engagements.models import Engagement
+from engagements.models import EDITABLE_FIELDS, Engagement
 
 
 class EngagementSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -13,18 +13,7 @@ class EngagementSerializer(serializers.ModelSerializer):  # type: ignore[type-ar
         model = Engagement
         fields = [
             "id",
-            "name",
-            "description",
-            "target_cloud",
-            "region",
-            "currency",
-            "status",
-            "start_date",
-            "target_date",
-            "goal_speed",
-            "goal_cost",
-            "goal_modernisation",
-            "goal_operations",
+            *EDITABLE_FIELDS,
             "archived",
             "archived_at",
             "created_by",

@@ -8,6 +8,8 @@ from inventory.fields import APPLICATION_FIELDS, ASSET_FIELDS
 from inventory.models import Application, ApplicationAsset, ApplicationDependency, Asset, AssetConnection
 
 PROVENANCE = ["source_import_id", "source_row", "source_format"]
+# What every asset and application ends with: where it came from, whether it is deleted, when it changed.
+RECORD_TAIL = [*PROVENANCE, "deleted", "deleted_at", "created_at", "updated_at"]
 
 
 class ApplicationRefSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -35,11 +37,7 @@ class AssetSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "custom_attributes",
             "quality_score",
             "applications",
-            *PROVENANCE,
-            "deleted",
-            "deleted_at",
-            "created_at",
-            "updated_at",
+            *RECORD_TAIL,
         ]
         read_only_fields = fields
 
@@ -76,52 +74,29 @@ class ApplicationSerializer(serializers.ModelSerializer):  # type: ignore[type-a
             *APPLICATION_FIELDS,
             "custom_attributes",
             "server_ids",
-            *PROVENANCE,
-            "deleted",
-            "deleted_at",
-            "created_at",
-            "updated_at",
+            *RECORD_TAIL,
         ]
         read_only_fields = fields
 
 
-class DependencySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+# A link between two rows: its source and target, each with its name. Subclasses name the model and add the
+# link's own fields to ENDS. (A comment, not a docstring: the API schema would show a docstring on both.)
+class LinkSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    ENDS = ["id", "engagement", "source", "source_name", "target", "target_name"]
+
     source_name = serializers.CharField(source="source.name", read_only=True)
     target_name = serializers.CharField(source="target.name", read_only=True)
 
+
+class DependencySerializer(LinkSerializer):
     class Meta:
         model = ApplicationDependency
-        fields = [
-            "id",
-            "engagement",
-            "source",
-            "source_name",
-            "target",
-            "target_name",
-            "direction",
-            "kind",
-            "description",
-            *PROVENANCE,
-        ]
+        fields = [*LinkSerializer.ENDS, "direction", "kind", "description", *PROVENANCE]
         read_only_fields = fields
 
 
-class ConnectionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    source_name = serializers.CharField(source="source.name", read_only=True)
-    target_name = serializers.CharField(source="target.name", read_only=True)
-
+class ConnectionSerializer(LinkSerializer):
     class Meta:
         model = AssetConnection
-        fields = [
-            "id",
-            "engagement",
-            "source",
-            "source_name",
-            "target",
-            "target_name",
-            "port",
-            "protocol",
-            "connection_count",
-            *PROVENANCE,
-        ]
+        fields = [*LinkSerializer.ENDS, "port", "protocol", "connection_count", *PROVENANCE]
         read_only_fields = fields

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -29,6 +30,7 @@ from .serializers import (
 )
 
 ENGAGEMENT = OpenApiParameter("engagement", int, description="the engagement's id (required for lists)")
+Link = TypeVar("Link", ApplicationDependency, AssetConnection)
 EXPORT_PARAMETERS = [
     ENGAGEMENT,
     OpenApiParameter("format", str, enum=["json", "csv", "xlsx"], description="default json"),
@@ -71,41 +73,62 @@ def _engagement(request: Request) -> Engagement:
     return get_object_or_404(Engagement, pk=engagement_id)
 
 
-class SoftDeleteMixin:
-    """DELETE marks the row deleted; POST …/restore/ brings it back. Analysts and above."""
+class ExportMixin:
+    """GET …/export/?engagement=<id>&format=json|csv|xlsx: the engagement's rows of this kind as a file."""
 
-    delete_service: Any
-    restore_service: Any
-    object_keyword: str
+    export_kind: str
 
-    def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
-        type(self).delete_service(**{self.object_keyword: self.get_object(), "user": request.user})  # type: ignore[attr-defined]
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-    @action(detail=True, methods=["post"])
-    def restore(self, request: Request, pk: str | None = None) -> Response:
-        obj = type(self).restore_service(**{self.object_keyword: self.get_object(), "user": request.user})  # type: ignore[attr-defined]
-        return Response(self.get_serializer(obj).data)  # type: ignore[attr-defined]
+    @extend_schema(parameters=EXPORT_PARAMETERS, responses={(200, "application/octet-stream"): bytes})
+    @action(detail=False, methods=["get"], content_negotiation_class=ExportNegotiation)
+    def export(self, request: Request) -> HttpResponseBase:
+        return _export(request, self.export_kind)
 
 
-@extend_schema(parameters=[ENGAGEMENT])
-class AssetViewSet(
-    SoftDeleteMixin,
+# An engagement's assets or applications (a comment, not a docstring, which the API schema would show): list,
+# read, PATCH canonical fields (through `edit`, a service), DELETE marks the row deleted and POST …/restore/
+# brings it back (analysts and above), export.
+class RecordViewSet(
+    ExportMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,  # type: ignore[type-arg]
 ):
+    http_method_names = ["get", "patch", "delete", "post", "head", "options"]
+
+    def edit(self, record: Any, changes: dict[str, Any], user: Any) -> None:
+        raise NotImplementedError
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        record = self.get_object()
+        if not isinstance(request.data, dict):
+            raise drf_serializers.ValidationError({"detail": "Send an object of canonical fields."})
+        try:
+            self.edit(record, dict(request.data), request.user)
+        except ValidationError as error:
+            raise as_drf_error(error) from error
+        return Response(self.get_serializer(self.get_queryset().get(pk=record.pk)).data)
+
+    def destroy(self, request: Request, *args: object, **kwargs: object) -> Response:
+        services.record_deleted_set(record=self.get_object(), deleted=True, user=request.user)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(detail=True, methods=["post"])
+    def restore(self, request: Request, pk: str | None = None) -> Response:
+        record = self.get_object()
+        services.record_deleted_set(record=record, deleted=False, user=request.user)  # type: ignore[arg-type]
+        return Response(self.get_serializer(record).data)
+
+
+@extend_schema(parameters=[ENGAGEMENT])
+class AssetViewSet(RecordViewSet):
     """Assets of an engagement: `?engagement=<id>` with the table's filters (search, asset_type, environment,
     os_family, application, quality_min, quality_max, deleted, ordering). PATCH edits canonical fields."""
 
     serializer_class = AssetSerializer
     pagination_class = CappedPageNumberPagination
-    http_method_names = ["get", "patch", "delete", "post", "head", "options"]
-    delete_service = staticmethod(services.asset_delete)
-    restore_service = staticmethod(services.asset_restore)
-    object_keyword = "asset"
+    export_kind = "assets"
 
     def get_queryset(self) -> QuerySet[Asset]:
         if self.action == "list":
@@ -123,39 +146,17 @@ class AssetViewSet(
             )
         return Asset.objects.prefetch_related("applications")
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        asset = self.get_object()
-        if not isinstance(request.data, dict):
-            raise drf_serializers.ValidationError({"detail": "Send an object of canonical fields."})
-        try:
-            asset = services.asset_update(asset=asset, changes=dict(request.data), user=request.user)  # type: ignore[arg-type]
-        except ValidationError as error:
-            raise as_drf_error(error) from error
-        return Response(AssetSerializer(Asset.objects.prefetch_related("applications").get(pk=asset.pk)).data)
-
-    @extend_schema(parameters=EXPORT_PARAMETERS, responses={(200, "application/octet-stream"): bytes})
-    @action(detail=False, methods=["get"], content_negotiation_class=ExportNegotiation)
-    def export(self, request: Request) -> HttpResponseBase:
-        return _export(request, "assets")
+    def edit(self, record: Asset, changes: dict[str, Any], user: Any) -> None:
+        services.asset_update(asset=record, changes=changes, user=user)
 
 
 @extend_schema(parameters=[ENGAGEMENT])
-class ApplicationViewSet(
-    SoftDeleteMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,  # type: ignore[type-arg]
-):
+class ApplicationViewSet(RecordViewSet):
     """Applications of an engagement (`?engagement=<id>`, search, app_type, business_criticality, lifecycle,
     deleted, ordering). PATCH edits canonical fields."""
 
     serializer_class = ApplicationSerializer
-    http_method_names = ["get", "patch", "delete", "post", "head", "options"]
-    delete_service = staticmethod(services.application_delete)
-    restore_service = staticmethod(services.application_restore)
-    object_keyword = "application"
+    export_kind = "applications"
 
     def get_queryset(self) -> QuerySet[Application]:
         if self.action == "list":
@@ -171,48 +172,32 @@ class ApplicationViewSet(
             return with_server_ids(queryset)
         return with_server_ids(Application.objects.all())
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        application = self.get_object()
-        if not isinstance(request.data, dict):
-            raise drf_serializers.ValidationError({"detail": "Send an object of canonical fields."})
-        try:
-            application = services.application_update(
-                application=application,
-                changes=dict(request.data),
-                user=request.user,  # type: ignore[arg-type]
-            )
-        except ValidationError as error:
-            raise as_drf_error(error) from error
-        return Response(ApplicationSerializer(application).data)
+    def edit(self, record: Application, changes: dict[str, Any], user: Any) -> None:
+        services.application_update(application=record, changes=changes, user=user)
 
     @extend_schema(responses={200: dict})
     @action(detail=True, methods=["get"])
     def graph(self, request: Request, pk: str | None = None) -> Response:
         return Response(selectors.application_graph(application=self.get_object()))
 
-    @extend_schema(parameters=EXPORT_PARAMETERS, responses={(200, "application/octet-stream"): bytes})
-    @action(detail=False, methods=["get"], content_negotiation_class=ExportNegotiation)
-    def export(self, request: Request) -> HttpResponseBase:
-        return _export(request, "applications")
+
+def _links(view: viewsets.GenericViewSet, select: Callable[..., QuerySet[Link]], end: str) -> QuerySet[Link]:  # type: ignore[type-arg]
+    """Links between two rows, by `select`: a list is an engagement's (`?engagement=<id>`), kept to the links
+    with one row at either end when `?<end>=<id>` names it; one link is found among all."""
+    if view.action == "list":
+        return select(engagement=_engagement(view.request), **{f"{end}_id": _int(view.request, end)})
+    return select()
 
 
 @extend_schema(parameters=[ENGAGEMENT, OpenApiParameter("application", int)])
-class DependencyViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class DependencyViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     """Dependencies between applications of an engagement (`?engagement=<id>`, `?application=<id>` either end)."""
 
     serializer_class = DependencySerializer
+    export_kind = "dependencies"
 
     def get_queryset(self) -> QuerySet[ApplicationDependency]:
-        if self.action == "list":
-            return selectors.dependency_list(
-                engagement=_engagement(self.request), application_id=_int(self.request, "application")
-            )
-        return selectors.dependency_list()
-
-    @extend_schema(parameters=EXPORT_PARAMETERS, responses={(200, "application/octet-stream"): bytes})
-    @action(detail=False, methods=["get"], content_negotiation_class=ExportNegotiation)
-    def export(self, request: Request) -> HttpResponseBase:
-        return _export(request, "dependencies")
+        return _links(self, selectors.dependency_list, "application")
 
 
 @extend_schema(parameters=[ENGAGEMENT, OpenApiParameter("asset", int)])
@@ -222,6 +207,4 @@ class ConnectionViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg
     serializer_class = ConnectionSerializer
 
     def get_queryset(self) -> QuerySet[AssetConnection]:
-        if self.action == "list":
-            return selectors.connection_list(engagement=_engagement(self.request), asset_id=_int(self.request, "asset"))
-        return selectors.connection_list()
+        return _links(self, selectors.connection_list, "asset")
