@@ -188,6 +188,22 @@ class StatementClock:
             print(f"    {seconds:6.2f} s {int(count):4d} x  {key}")
 
 
+def calibration() -> tuple[float, float]:
+    """Seconds of a fixed pure-Python loop and of a fixed PostgreSQL query, printed beside each run: this machine's
+    speed varies by up to 75% from minute to minute, idle or not (the same loop took 2.7-4.8 s), so a run's total
+    means something only next to them."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(5_000_000):
+        total += number
+    python = time.perf_counter() - started
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sum(i) FROM generate_series(1, 3000000) AS i")
+        cursor.fetchone()
+    return python, time.perf_counter() - started
+
+
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -199,7 +215,11 @@ def import_once(path: Path, run: int) -> tuple[float, bool]:
     client = client_create(name=f"Import bench {run}", slug=slug)
     user = User.objects.create_user(email=f"admin@{slug}.test", password="bench-password-1")
     Membership.objects.create(user=user, client=client, role=Role.CLIENT_ADMIN)
-    print(f"run {run}: RSS before the import {rss_mb():.0f} MB; load average {os.getloadavg()[0]:.2f}")
+    python, database = calibration()
+    print(
+        f"run {run}: RSS before the import {rss_mb():.0f} MB; load average {os.getloadavg()[0]:.2f};"
+        f" machine speed: a fixed Python loop {python:.2f} s, a fixed PostgreSQL query {database:.2f} s"
+    )
     try:
         with schema_context(slug), running_inline():
             engagement = Engagement.objects.create(name="Bench")

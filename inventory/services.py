@@ -553,12 +553,16 @@ def _analyze(cursor: Any, table: str) -> None:
 def _match_natural_keys(cursor: Any, engagement_id: int) -> None:
     """Point each staged row at an existing asset, trying the natural keys in order; live assets first."""
     for key in NATURAL_KEYS:
+        # `a.<key> IS NOT NULL` names the partial natural-key indexes' condition, so that they serve the join.
         if key == "ip_address":
             condition, present = "a.ip_address[1] = t.ip_address[1]", "t.ip_address IS NOT NULL"
         elif key == "external_id":
-            condition, present = "a.external_id = t.external_id", "t.external_id IS NOT NULL"
+            condition, present = (
+                "a.external_id = t.external_id AND a.external_id IS NOT NULL",
+                "t.external_id IS NOT NULL",
+            )
         else:
-            condition, present = f"lower(a.{key}) = lower(t.{key})", f"t.{key} IS NOT NULL"
+            condition, present = f"lower(a.{key}) = lower(t.{key}) AND a.{key} IS NOT NULL", f"t.{key} IS NOT NULL"
         cursor.execute(
             "UPDATE inventory_asset_staging s SET asset_id = m.id FROM ("
             " SELECT DISTINCT ON (t.n) t.n, a.id FROM inventory_asset_staging t"
@@ -739,7 +743,7 @@ def _assets_resolve(*, engagement_id: int, refs: Iterable[str]) -> dict[str, int
     joins = [
         ("lower(a.name) = r.ref", 1),
         ("lower(a.hostname) = r.ref", 2),
-        ("lower(a.fqdn) = r.ref", 3),
+        ("lower(a.fqdn) = r.ref AND a.fqdn IS NOT NULL", 3),  # the partial index's condition
         ("a.ip_address[1] = r.ref", 4),
     ]
     union = " UNION ALL ".join(
