@@ -388,6 +388,11 @@ class AssetWriter:
                 "SELECT EXISTS (SELECT 1 FROM inventory_asset WHERE engagement_id = %s)", [self.engagement.pk]
             )
             self.fresh = not self._cursor.fetchone()[0]
+            definitions = ", ".join(f"{name} {_db_type(Asset, name)}" for name in self.COLUMNS)
+            self._staging = (
+                "CREATE TEMPORARY TABLE inventory_asset_staging (n integer PRIMARY KEY, asset_id bigint, "
+                f"name_fallback text, {definitions}) ON COMMIT DROP"
+            )
             self._known = {} if self.fresh else None
             self._outer = outer.pop_all()
         return self
@@ -467,11 +472,7 @@ class AssetWriter:
     def _send(self, batch: _Batch) -> None:
         """Stage the batch by COPY, then send its statements in pipeline mode: they run while Python goes on."""
         cursor, engagement_id = self._cursor, self.engagement.pk
-        definitions = ", ".join(f"{name} {_db_type(Asset, name)}" for name in self.COLUMNS)
-        cursor.execute(
-            "CREATE TEMPORARY TABLE inventory_asset_staging (n integer PRIMARY KEY, asset_id bigint, "
-            f"name_fallback text, {definitions}) ON COMMIT DROP"
-        )
+        cursor.execute(self._staging)
         with cursor.copy(f"COPY inventory_asset_staging (n, asset_id, {', '.join(batch.columns)}) FROM STDIN") as copy:
             asset_of, matched = self._asset_of, batch.matched_earlier
             data = "".join(
@@ -644,6 +645,19 @@ class LinkResult:
     linked: int
 
 
+def _live_assets(
+    *, engagement: Engagement, asset_ids: Sequence[int] | None, source_import_id: int | None
+) -> tuple[str, list[Any]]:
+    """SQL condition and parameters for the engagement's live assets (as `a`): those of `asset_ids`, else those an
+    import wrote (`source_import_id`: no list of its 100,000 ids to send), else all."""
+    scope, params = "a.engagement_id = %s AND a.deleted_at IS NULL", [engagement.pk]
+    if asset_ids is not None:
+        return scope + " AND a.id = ANY(%s)", [*params, list(asset_ids)]
+    if source_import_id is not None:
+        return scope + " AND a.source_import_id = %s", [*params, source_import_id]
+    return scope, params
+
+
 def applications_link(
     *,
     engagement: Engagement,
@@ -661,14 +675,9 @@ def applications_link(
     """
     if unlinked and (asset_ids is not None or source_import_id is None):
         raise ValueError("unlinked=True names the import's assets by source_import_id, without asset_ids")
-    params: list[Any]
-    scope, params = "a.engagement_id = %s AND a.deleted_at IS NULL", [engagement.pk]
-    if unlinked:
-        scope += " AND a.source_import_id = %s"
-        params.append(source_import_id)
-    elif asset_ids is not None:
-        scope += " AND a.id = ANY(%s)"
-        params.append(list(asset_ids))
+    scope, params = _live_assets(
+        engagement=engagement, asset_ids=asset_ids, source_import_id=source_import_id if unlinked else None
+    )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO inventory_application (engagement_id, name, languages, frameworks, databases, middleware,"
@@ -769,18 +778,10 @@ def asset_dependencies_link(
 
     Of the engagement's live assets, those of `asset_ids`, or those an import wrote (`source_import_id`: no list of
     its 100,000 ids to send), or all."""
-    params: list[Any]
-    scope, params = "", [engagement.pk]
-    if asset_ids is not None:
-        scope = " AND id = ANY(%s)"
-        params.append(list(asset_ids))
-    elif source_import_id is not None:
-        scope = " AND source_import_id = %s"
-        params.append(source_import_id)
+    scope, params = _live_assets(engagement=engagement, asset_ids=asset_ids, source_import_id=source_import_id)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, dependencies FROM inventory_asset WHERE engagement_id = %s AND deleted_at IS NULL"
-            " AND cardinality(dependencies) > 0" + scope,
+            f"SELECT a.id, a.dependencies FROM inventory_asset a WHERE {scope} AND cardinality(a.dependencies) > 0",
             params,
         )
         pairs = [(int(asset_id), list(refs)) for asset_id, refs in cursor.fetchall()]
